@@ -142,16 +142,18 @@ struct ddi_alias {
     const char *role;           /* a name in ddi_roles                       */
 };
 
-/* SDV harness routines.  The names of SDV's own WDM harness
- * (RunDispatchFunction, RunISRRoutines, RunKeDpcRoutines ...) come first in
- * importance: the rule files it shipped use them.  The short forms (RunDPC,
- * RunISR, RunCancelRoutine) and the Storport ones (RunHw...) are lockstep's
- * own, one per miniport entry point HwStorXxx.
+/* SDV harness routines, by name without the sdv_ prefix.  RunAddDevice,
+ * RunCancelFunction, RunDispatchFunction, RunIoCompletionRoutines,
+ * RunIoDpcRoutines, RunISRRoutines, RunKeDpcRoutines,
+ * RunQueryDeviceRelations, RunStartIo, RunUnload and RunHwDpcRoutines are
+ * the names of SDV's own harnesses, which the rule files it shipped use.
+ * The rest are lockstep's: short forms (RunDPC, RunISR, RunCancelRoutine,
+ * RunStartDevice, RunRemoveDevice) and one per Storport miniport entry
+ * point (HwStorStartIo: RunHwStartIo, and so on).
  *
  * RunDPC runs a KDEFERRED_ROUTINE, not an IO_DPC_ROUTINE: it is the general
- * DPC (KeInitializeDpc, KeInsertQueueDpc) whose arguments match SDV's
- * RunKeDpcRoutines; the DpcForIsr routine (IoRequestDpc) has its own
- * harness, RunIoDpcRoutines. */
+ * DPC (KeInitializeDpc, KeInsertQueueDpc), like SDV's RunKeDpcRoutines; the
+ * DpcForIsr routine (IoRequestDpc) has its own harness, RunIoDpcRoutines. */
 static const struct ddi_alias ddi_harnesses[] = {
     /* harness (without sdv_)        role */
     { "RunAddDevice",               "DRIVER_ADD_DEVICE" },

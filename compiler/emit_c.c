@@ -519,6 +519,21 @@ static void emit_branch(struct cgen *g, const struct ast_stmt *s, int depth)
         emit_stmt(g, s, depth);
 }
 
+/* True when e is an integer literal, or minus one (*v: its value). */
+static bool literal_value(const struct ast_expr *e, int64_t *v)
+{
+    if (e->ext < 0 && e->kind == EXPR_INT) {
+        *v = e->value;
+        return true;
+    }
+    if (e->ext < 0 && e->kind == EXPR_UNARY && e->op == OP_NEG && e->a &&
+        e->a->ext < 0 && e->a->kind == EXPR_INT) {
+        *v = (int64_t)(0 - (uint64_t)e->a->value);
+        return true;
+    }
+    return false;
+}
+
 static void emit_assign(struct cgen *g, const struct ast_stmt *s)
 {
     struct emit_out *o = &g->o;
@@ -526,6 +541,7 @@ static void emit_assign(struct cgen *g, const struct ast_stmt *s)
     const struct ast_var *v = s->target ? s->target->var : NULL;
     const struct ast_expr *value = s->value;
     struct ast_expr compound;
+    int64_t lit;
 
     if (!v || !value) {
         emit(o, "/* unresolved assignment */;\n");
@@ -541,9 +557,9 @@ static void emit_assign(struct cgen *g, const struct ast_stmt *s)
     emit(o, "s->%s = ", v->name);
     if (v->is_enum && value->kind == EXPR_NAME && value->sym == SYM_ENUM_CONST) {
         emit_expr(o, r, value, EMIT_EXPR_C);
-    } else if (value->kind == EXPR_INT && value->value >= INT32_MIN &&
-               value->value <= INT32_MAX && !v->is_enum) {
-        emit_expr(o, r, value, EMIT_EXPR_C);
+    } else if (!v->is_enum && literal_value(value, &lit) && lit >= INT32_MIN &&
+               lit <= INT32_MAX) {
+        emit_expr(o, r, value, EMIT_EXPR_C);    /* fits: no cast needed */
     } else {
         bool primary = emit_expr_is_primary(r, value, EMIT_EXPR_C);
         emit(o, "(%s)%s", field_type(v), primary ? "" : "(");
@@ -705,11 +721,17 @@ static void emit_format_state(struct cgen *g)
         return;
     }
     emit(o, "    const struct ls_state_%s *s = state;\n\n", g->id);
+    /* "s=%s depth=%" PRId32 " t=%s": a literal is reopened after each
+     * PRId32, and closed at the end unless one just closed it */
     emit(o, "    return snprintf(buf, size, \"");
-    for (const struct ast_var *v = r->vars; v; v = v->next)
-        emit(o, "%s%s=%s", v == r->vars ? "" : " ", v->name,
-             v->is_enum ? "%s" : "%\" PRId32 \"");
-    emit(o, "\"");
+    bool open = true;
+    for (const struct ast_var *v = r->vars; v; v = v->next) {
+        emit(o, "%s%s%s=", open ? "" : " \"", v == r->vars ? "" : " ", v->name);
+        emit(o, "%s", v->is_enum ? "%s" : "%\" PRId32");
+        open = v->is_enum;
+    }
+    if (open)
+        emit(o, "\"");
     for (const struct ast_var *v = r->vars; v; v = v->next) {
         emit(o, ",\n                    ");
         if (v->is_enum)
@@ -741,8 +763,12 @@ static void emit_watches(struct cgen *g)
         emit(o, ", %s, { %s, %d }, %" PRIu32 " },  /* watch %s.%s.", when_const(w->when),
              kind_name(kind), index, emit_loc_line(r, w->loc, NULL),
              ev && ev->name ? ev->name : "?", emit_when_name(w->when));
+        /* the grammar spells a dereferenced key (*$N) */
+        bool star = kind == LS_OP_EXT && index < r->ext_count && r->ext[index].deref &&
+                    !*str_or_empty(r->ext[index].path);
+        emit(o, "%s", star ? "(" : "");
         emit_expr(o, r, w->key, EMIT_EXPR_SPEC);
-        emit(o, "; */\n");
+        emit(o, "%s; */\n", star ? ")" : "");
     }
     emit(o, "};\n\n");
 }

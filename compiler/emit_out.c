@@ -366,17 +366,31 @@ static const struct ast_expr *strip_plus(const struct printer *p,
     return e;
 }
 
+/* In C, -5 is written as the literal it is rather than ls_neg(5): true
+ * when e is a minus applied to an integer literal, with *v the value. */
+static bool negative_literal(const struct printer *p, const struct ast_expr *e,
+                             int64_t *v)
+{
+    if (p->style != EMIT_EXPR_C || e->kind != EXPR_UNARY || e->op != OP_NEG ||
+        is_leaf_ext(p, e) || !e->a || e->a->kind != EXPR_INT || is_leaf_ext(p, e->a))
+        return false;
+    *v = (int64_t)(0 - (uint64_t)e->a->value);     /* wraps, as ls_neg does */
+    return true;
+}
+
 static int prec_of(const struct printer *p, const struct ast_expr *e)
 {
+    int64_t v;
     e = strip_plus(p, e);
     if (is_leaf_ext(p, e))
         return P_PRIMARY;
     switch (e->kind) {
     case EXPR_INT:
-        if (e->value >= 0)
-            return P_PRIMARY;
-        return p->style == EMIT_EXPR_C && e->value == INT64_MIN ? P_PRIMARY : P_UNARY;
+        v = e->value;
+        break;
     case EXPR_UNARY:
+        if (negative_literal(p, e, &v))
+            break;
         return printed_op(p, e) == OP_NONE ? P_PRIMARY : P_UNARY;
     case EXPR_BINARY:
         return printed_op(p, e) == OP_NONE ? P_PRIMARY : binary_prec[e->op];
@@ -385,6 +399,10 @@ static int prec_of(const struct printer *p, const struct ast_expr *e)
     default:
         return P_PRIMARY;
     }
+    /* a literal */
+    if (v >= 0)
+        return P_PRIMARY;
+    return p->style == EMIT_EXPR_C && v == INT64_MIN ? P_PRIMARY : P_UNARY;
 }
 
 static bool is_comparison(enum ast_op op)
@@ -513,7 +531,12 @@ static void print(const struct printer *p, const struct ast_expr *e)
     case EXPR_RETURN:
         emit(o, c ? "ev->ret" : "$return");
         return;
-    case EXPR_UNARY:
+    case EXPR_UNARY: {
+        int64_t v;
+        if (negative_literal(p, e, &v)) {
+            print_int(p, v);
+            return;
+        }
         if (c && c_helper[e->op]) {
             emit(o, "%s(", c_helper[e->op]);
             print_sub(p, e->a, P_COND, false);
@@ -529,6 +552,7 @@ static void print(const struct printer *p, const struct ast_expr *e)
                   ((e->a->kind == EXPR_UNARY && !is_leaf_ext(p, e->a)) ||
                    (e->a->kind == EXPR_INT && e->a->value < 0)));
         return;
+    }
     case EXPR_BINARY: {
         if (c && c_helper[e->op]) {
             emit(o, "%s(", c_helper[e->op]);

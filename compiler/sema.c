@@ -185,6 +185,7 @@ struct sema {
     struct symbol *syms;        /* declared names, in declaration order   */
     size_t sym_count, sym_cap;
     struct strmap sym_map;      /* name -> index in syms                  */
+    struct strmap dup_names;    /* declared twice: uses stay quiet        */
     struct var_use *use;
 
     /* Where the expression being checked sits.  init_var: an initializer
@@ -200,6 +201,7 @@ struct sema {
     struct strmap reported_names;
     uint64_t reported_params;   /* bit N: $N reported (bit 63: N >= 63)   */
     bool reported_return;
+    bool reported_no_watch;     /* once per rule                          */
 
     struct ast_ext *ext;        /* extended operands, in first-use order  */
     size_t ext_count, ext_cap;
@@ -221,6 +223,48 @@ static bool should_stop(const struct sema *s)
 static const char *when_name(enum ast_when when)
 {
     return when == WHEN_EXIT ? "exit" : "entry";
+}
+
+/* ---- locations ---------------------------------------------------------------- */
+
+/* The first and last tokens of an expression the parser recorded (it keeps
+ * no parentheses, no ']' and no ')' of a call). */
+static struct src_loc first_loc(const struct ast_expr *e)
+{
+    while (e->kind == EXPR_MEMBER || e->kind == EXPR_INDEX
+           || e->kind == EXPR_BINARY || e->kind == EXPR_COND)
+        e = e->a;
+    return e->loc;
+}
+
+static struct src_loc last_loc(const struct ast_expr *e)
+{
+    for (;;) {
+        switch (e->kind) {
+        case EXPR_UNARY:  e = e->a; break;
+        case EXPR_BINARY:
+        case EXPR_INDEX:  e = e->b; break;
+        case EXPR_COND:   e = e->c; break;
+        default:          return e->loc;
+        }
+    }
+}
+
+/* The whole expression as written, for a caret line under all of it.
+ * Tokens from macros count at their use site; when the ends do not meet
+ * in one file the first token alone is returned. */
+static struct src_loc span(const struct sema *s, const struct ast_expr *e)
+{
+    struct src_loc a = first_loc(e), b = last_loc(e);
+    if (!s->rule->sm)
+        return a;
+    a = src_spelled_at(s->rule->sm, a);
+    b = src_spelled_at(s->rule->sm, b);
+    if (a.file != b.file || b.offset + b.length < a.offset)
+        return first_loc(e);
+    a.length = b.offset + b.length - a.offset;
+    a.expansion = 0;
+    return a;
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -404,7 +448,10 @@ static enum sym_kind resolve_name(struct sema *s, struct ast_expr *e)
     e->enum_const = NULL;
     const struct symbol *sym = lookup(s, e->name);
     int back;
-    if (sym && sym->var) {
+    if (strmap_find(&s->dup_names, e->name)) {
+        /* declared twice, already reported: which one is meant is
+         * unknown, so stay quiet about its uses */
+    } else if (sym && sym->var) {
         e->sym = SYM_VAR;
         e->var = sym->var;
     } else if (sym) {
@@ -537,6 +584,7 @@ static void declare(struct sema *s, struct ast_var *var,
         report_error(s, loc, "duplicate %s '%s'",
                      var ? "state variable" : "enum constant", name);
         diag_note(s->d, symbol_loc(prev), "previous declaration is here");
+        strmap_put(&s->dup_names, name, 1);
         return;
     }
     if (irql_builtin(name) >= 0) {
@@ -565,19 +613,19 @@ static void check_enum_init(struct sema *s, struct ast_var *v)
                          "enum's constants ('%lld' is not a constant of '%s')",
                          (long long)e->value, v->name);
         else
-            report_error(s, e->loc, "enum initializer must be one of the "
-                         "enum's constants, not an expression");
+            report_error(s, span(s, e), "enum initializer must be one of "
+                         "the enum's constants, not an expression");
         return;
     }
-    const struct symbol *sym = lookup(s, e->name);
     e->sym = SYM_UNRESOLVED;
-    if (sym && sym->enum_const && sym->enum_const->owner == v) {
-        e->sym = SYM_ENUM_CONST;
-        e->enum_const = sym->enum_const;
-        note_const_used(s, sym->enum_const);
-        v->init_value = sym->enum_const->value;
-        return;
-    }
+    for (struct ast_enum_const *c = v->consts; c; c = c->next)
+        if (strcmp(c->name, e->name) == 0) {
+            e->sym = SYM_ENUM_CONST;
+            e->enum_const = c;
+            note_const_used(s, c);
+            v->init_value = c->value;
+            return;
+        }
     report_error(s, e->loc, "enum initializer must be one of the enum's "
                  "constants ('%s' is not a constant of '%s')", e->name, v->name);
     int best = 3;
@@ -644,13 +692,13 @@ static void check_int_init(struct sema *s, struct ast_var *v)
             report_error(s, e->loc, "cannot initialize integer variable '%s' "
                          "with enum constant '%s'", v->name, e->name);
         else
-            report_error(s, e->loc, "cannot initialize integer variable '%s' "
-                         "with an enum value", v->name);
+            report_error(s, span(s, e), "cannot initialize integer variable "
+                         "'%s' with an enum value", v->name);
         return;
     }
     if (!val.is_const) {
-        report_error(s, v->init->loc, "initializer of '%s' is not a constant "
-                     "expression", v->name);
+        report_error(s, span(s, v->init), "initializer of '%s' is not a "
+                     "constant expression", v->name);
         return;
     }
     v->init_value = val.k;
@@ -971,7 +1019,7 @@ static void report_not_operand(struct sema *s, struct ast_expr *e)
         struct ast_expr *root = ext_root(a, &deref);
         if (root) {
             ext_text(s, a, root, deref);
-            report_error(s, e->loc, "dereferencing '%s' is not supported; "
+            report_error(s, span(s, e), "dereferencing '%s' is not supported; "
                          "rules can read '*$N' and field paths such as "
                          "'$N->Field'", s->text.p);
         } else if (a->kind == EXPR_NAME) {
@@ -983,7 +1031,7 @@ static void report_not_operand(struct sema *s, struct ast_expr *e)
                              : k == SYM_IRQL ? "built-in" : "enum constant",
                              a->name);
         } else if (check_expr(s, a).type != V_BAD) {
-            report_error(s, e->loc, "only parameters can be dereferenced "
+            report_error(s, span(s, e), "only parameters can be dereferenced "
                          "('*$N')");
         }
         return;
@@ -1011,7 +1059,7 @@ static void report_not_operand(struct sema *s, struct ast_expr *e)
     } else if (base->kind == EXPR_UNARY && base->op == OP_DEREF) {
         report_not_operand(s, base);
     } else if (check_expr(s, base).type != V_BAD) {
-        report_error(s, e->loc, "member access needs a parameter: write "
+        report_error(s, span(s, e), "member access needs a parameter: write "
                      "'$N->%s' or '(*$N).%s'", e->name, e->name);
     }
 }
@@ -1164,7 +1212,7 @@ static void warn_constant_condition(struct sema *s, const struct ast_expr *e,
                                     const struct value *v)
 {
     if (v->is_const)
-        diag_warning(s->d, e->loc, "condition is always %s",
+        diag_warning(s->d, span(s, e), "condition is always %s",
                      v->k ? "true" : "false");
 }
 
@@ -1192,8 +1240,8 @@ static struct value check_unary(struct sema *s, struct ast_expr *e)
     if (e->op == OP_DEREF)
         return check_ext(s, e);
     if (e->op == OP_ADDR) {
-        report_error(s, e->loc, "cannot take the address of an expression in "
-                     "a rule");
+        report_error(s, span(s, e), "cannot take the address of an expression "
+                     "in a rule");
         return v_bad();
     }
     struct value v = e->op == OP_NOT ? check_cond(s, e->a) : check_expr(s, e->a);
@@ -1309,9 +1357,9 @@ static struct value check_index(struct sema *s, struct ast_expr *e)
     bool deref;
     struct ast_expr *a = e->a;
     if (a->kind == EXPR_PARAM || a->kind == EXPR_RETURN || ext_root(a, &deref))
-        report_error(s, e->loc, "indexing a parameter is not supported");
+        report_error(s, span(s, e), "indexing a parameter is not supported");
     else if (check_expr(s, a).type != V_BAD)
-        report_error(s, e->loc, "indexing is not supported in rules");
+        report_error(s, span(s, e), "indexing is not supported in rules");
     return v_bad();
 }
 
@@ -1434,14 +1482,14 @@ static void check_enum_assign(struct sema *s, const struct ast_var *var,
     if (v->type == V_ENUM && v->enum_of == var)
         return;
     if (v->type == V_INT)
-        report_error(s, value->loc, "assigning an integer to enum variable "
-                     "'%s'; assign one of its constants", var->name);
+        report_error(s, span(s, value), "assigning an integer to enum "
+                     "variable '%s'; assign one of its constants", var->name);
     else if (value->kind == EXPR_NAME && value->sym == SYM_ENUM_CONST)
         report_error(s, value->loc, "assigning '%s' (a constant of '%s') to "
                      "'%s'", value->name, v->enum_of->name, var->name);
     else
-        report_error(s, value->loc, "assigning a value of '%s' to '%s', which "
-                     "has other constants", v->enum_of->name, var->name);
+        report_error(s, span(s, value), "assigning a value of '%s' to '%s', "
+                     "which has other constants", v->enum_of->name, var->name);
 }
 
 /* The target of an assignment, when it is a state variable; reports any
@@ -1472,20 +1520,21 @@ static struct ast_var *check_target(struct sema *s, const struct ast_stmt *st)
         }
         return NULL;
     case EXPR_PARAM:
-        report_error(s, t->loc, "cannot assign to parameter '$%d'; %s",
+        report_error(s, span(s, t), "cannot assign to parameter '$%d'; %s",
                      t->param, only_state);
         return NULL;
     case EXPR_RETURN:
-        report_error(s, t->loc, "cannot assign to '$return'; %s", only_state);
+        report_error(s, span(s, t), "cannot assign to '$return'; %s",
+                     only_state);
         return NULL;
     default:
         root = ext_root(t, &deref);
         if (root) {
             ext_text(s, t, root, deref);
-            report_error(s, st->loc, "cannot assign to '%s'; %s", s->text.p,
-                         only_state);
+            report_error(s, span(s, t), "cannot assign to '%s'; %s",
+                         s->text.p, only_state);
         } else {
-            report_error(s, st->loc, "cannot assign to this expression; %s",
+            report_error(s, span(s, t), "cannot assign to this expression; %s",
                          only_state);
         }
         return NULL;
@@ -1502,8 +1551,9 @@ static void check_assign(struct sema *s, const struct ast_stmt *st)
     if (st->op != OP_NONE) {
         var->is_read = true;        /* the emitted code reads it to update it */
         if (var->is_enum)
-            report_error(s, st->loc, "cannot do arithmetic on enum variable "
-                         "'%s'; assign one of its constants", var->name);
+            report_error(s, span(s, st->target), "cannot do arithmetic on "
+                         "enum variable '%s'; assign one of its constants",
+                         var->name);
         return;
     }
     if (v.type == V_BAD)
@@ -1516,7 +1566,7 @@ static void check_assign(struct sema *s, const struct ast_stmt *st)
             report_error(s, x->loc, "assigning enum constant '%s' to integer "
                          "variable '%s'", x->name, var->name);
         else
-            report_error(s, x->loc, "assigning an enum value to integer "
+            report_error(s, span(s, x), "assigning an enum value to integer "
                          "variable '%s'", var->name);
     }
 }
@@ -1531,7 +1581,9 @@ static unsigned check_block(struct sema *s, struct ast_stmt *body)
     bool warned = false;
     for (struct ast_stmt *st = body; st && !should_stop(s); st = st->next) {
         if (term && !warned && st->kind != STMT_EMPTY) {
-            diag_warning(s->d, st->loc, "statement is unreachable after %s",
+            struct src_loc at = st->kind == STMT_ASSIGN ? first_loc(st->target)
+                                                        : st->loc;
+            diag_warning(s->d, at, "statement is unreachable after %s",
                          term == TERM_ABORT ? "'abort'"
                          : term == TERM_HALT ? "'halt'" : "'abort' or 'halt'");
             warned = true;
@@ -1588,11 +1640,14 @@ static void check_handler(struct sema *s, struct ast_handler *h)
     check_event_set(s, h);
     check_repeated_handler(s, h);
     begin_events(s, h->events, h->when);
-    if (h->guard && !s->rule->watches)
-        report_error(s, h->guard->loc, "'guard' needs a 'watch' declaration "
-                     "to say what the instances are keyed by");
-    else if (h->guard)
+    if (h->guard && !s->rule->watches) {
+        if (!s->reported_no_watch)
+            report_error(s, h->guard->loc, "'guard' needs a 'watch' "
+                         "declaration to say what the instances are keyed by");
+        s->reported_no_watch = true;
+    } else if (h->guard) {
         check_key(s, h->guard);
+    }
     s->in_body = true;
     if (h->body)
         check_stmt(s, h->body);
@@ -1658,6 +1713,7 @@ int sema_check(struct ast_rule *rule, struct diag *d)
     free(s.cases);
     free(s.text.p);
     strmap_free(&s.sym_map);
+    strmap_free(&s.dup_names);
     strmap_free(&s.ext_map);
     strmap_free(&s.reported_names);
     return d->error_count - errors_before;

@@ -10,7 +10,7 @@
  *
  * A location that came out of a macro is reported at its outermost use
  * site (what the user wrote), followed by one "expanded from macro" note
- * per expansion, innermost first, pointing at each macro's #define.  The
+ * per expansion, innermost first, pointing into each macro's body.  The
  * include chain of the reported file is printed before an error or
  * warning, as gcc does; notes belong to the diagnostic before them and do
  * not repeat it.
@@ -151,20 +151,24 @@ static void put_include_chain(struct diag *d, uint32_t file)
 }
 
 /* One "expanded from macro" note per expansion loc came through, from the
- * innermost outwards, each at that macro's definition. */
+ * innermost outwards, each pointing into that macro's body: at the token
+ * itself for the innermost macro, then at the use of the inner macro. */
 static void put_expansion_notes(struct diag *d, struct src_loc loc)
 {
     const struct src_manager *sm = d->sm;
+    struct src_loc spelled = loc;
     uint32_t e = loc.expansion;
     for (uint32_t steps = 0; e != 0 && e < sm->expansion_count
          && steps < sm->expansion_count; steps++) {
         const struct src_expansion *x = &sm->expansions[e];
-        struct src_loc def = src_spelled_at(sm, x->def);
-        put_header(d, def, C_CYAN, "note:");
+        struct src_loc at = spelled;
+        at.expansion = 0;
+        put_header(d, at, C_CYAN, "note:");
         fprintf(d->out, "expanded from macro '%.*s'\n", (int)x->macro_len,
                 x->macro);
-        if (has_file(d, def.file))
-            put_snippet(d, def);
+        if (has_file(d, at.file))
+            put_snippet(d, at);
+        spelled = x->use;
         e = x->use.expansion;
     }
 }

@@ -84,7 +84,7 @@ static struct driver *driver_of(struct parse_ctx *ctx)
 /* ---- errors ------------------------------------------------------------ */
 
 void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
-                     const bool expected[PB_MAX_TOKENS])
+                     const bool *expected)
 {
     struct driver *dr = driver_of(ctx);
     const char *names[4];
@@ -112,7 +112,10 @@ void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
     else
         snprintf(found, sizeof found, "'%.*s'", t->len > 40 ? 40 : (int)t->len, t->text);
 
-    if (too_many || count == 0) {
+    if (major == TK_EOF && inner_closer >= 0) {
+        diag_error(ctx->diag, t->loc, "expected %s at end of input", kind_name(inner_closer));
+        expected = NULL;                    /* always add the note below */
+    } else if (too_many || count == 0) {
         diag_error(ctx->diag, t->loc, "unexpected %s", found);
     } else {
         char list[200] = "";
@@ -122,7 +125,7 @@ void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
         }
         diag_error(ctx->diag, t->loc, "expected %s before %s", list, found);
     }
-    if (inner_closer >= 0 && expected[inner_closer] && dr->open_depth > 0)
+    if (inner_closer >= 0 && (!expected || expected[inner_closer]))
         diag_note(ctx->diag, dr->open_loc[dr->open_depth - 1], "to match this %s",
                   kind_name(dr->open_kind[dr->open_depth - 1]));
 }

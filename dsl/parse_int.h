@@ -35,8 +35,10 @@ struct const_list { struct ast_enum_const *head, *tail; int count; };
 struct guard { struct ast_expr *key; bool or_null; };
 struct pstring { const char *text; size_t len; struct src_loc loc; };
 
+/* Report a syntax error at t; expected[k] says whether token kind k would
+ * have been accepted. */
 void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
-                     const bool expected[PB_MAX_TOKENS]);
+                     const bool *expected);
 void pb_too_deep(struct parse_ctx *ctx);
 
 void pb_meta_begin(struct parse_ctx *ctx, const struct token *kw,

@@ -1,6 +1,7 @@
 /*
  * cmd_rules.c — `lockstep rules`: the rules compiled into this binary.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -159,9 +159,9 @@ static void test_macro_notes(void)
         "m.slic:4:5: error: value out of range\n"
         "    4 | y = LIMIT;\n"
         "      |     ^~~~~\n"
-        "m.slic:1:9: note: expanded from macro 'LIMIT'\n"
+        "m.slic:1:15: note: expanded from macro 'LIMIT'\n"
         "    1 | #define LIMIT 3\n"
-        "      |         ^~~~~\n");
+        "      |               ^\n");
     finish();
 
     /* x = CHECKED;  the 3 comes from LIMIT inside CHECKED */
@@ -183,12 +183,12 @@ static void test_macro_notes(void)
         "m.slic:3:5: warning: comparison is always true\n"
         "    3 | x = CHECKED;\n"
         "      |     ^~~~~~~\n"
-        "m.slic:1:9: note: expanded from macro 'LIMIT'\n"
+        "m.slic:1:15: note: expanded from macro 'LIMIT'\n"
         "    1 | #define LIMIT 3\n"
-        "      |         ^~~~~\n"
-        "m.slic:2:9: note: expanded from macro 'CHECKED'\n"
+        "      |               ^\n"
+        "m.slic:2:18: note: expanded from macro 'CHECKED'\n"
         "    2 | #define CHECKED (LIMIT > n)\n"
-        "      |         ^~~~~~~\n");
+        "      |                  ^~~~~\n");
     finish();
 }
 

@@ -1,0 +1,56 @@
+/*
+ * harness.h — a small, obviously-correct host for checker modules, used
+ * by the behaviour tests: it applies the SLIC instance semantics of
+ * DESIGN section 8 with linear searches (the real runtime uses hash
+ * tables) so each test reads as "these events give these verdicts".
+ *
+ *   - a rule without `watch` has one instance;
+ *   - a guarded handler applies to the instance keyed by the guard value,
+ *     cloned from the default instance when new;
+ *   - an unguarded handler applies to every live instance and the default;
+ *   - an instance that aborts or halts stops for good.
+ */
+#ifndef LS_TEST_HARNESS_H
+#define LS_TEST_HARNESS_H
+
+#include <stdbool.h>
+
+#include <lockstep/rule.h>
+
+#define HARNESS_MAX_INSTANCES 64
+#define HARNESS_MAX_VERDICTS 64
+#define HARNESS_STATE_BYTES 256
+
+struct harness_instance {
+    ls_word key;
+    bool stopped;
+    unsigned char state[HARNESS_STATE_BYTES];
+};
+
+struct harness {
+    const struct ls_rule *rule;
+    struct harness_instance def;            /* the default instance          */
+    struct harness_instance inst[HARNESS_MAX_INSTANCES];
+    int count;
+    uint8_t irql[32];                       /* the IRQL stack the rule sees  */
+    uint32_t irql_depth;
+    char messages[HARNESS_MAX_VERDICTS][256];  /* formatted verdicts         */
+    ls_word verdict_keys[HARNESS_MAX_VERDICTS];
+    int verdicts;
+};
+
+void harness_init(struct harness *h, const struct ls_rule *rule);
+
+/* Set the IRQL stack from the bottom up: harness_irql(h, 2, 0, 2) makes
+ * sdv_irql_current 2 and sdv_irql_previous 0. */
+void harness_irql(struct harness *h, int depth, ...);
+
+/* Deliver one event: function name, entry/exit, return value (ignored on
+ * entry), nargs arguments.  Returns the number of new verdicts. */
+int harness_event(struct harness *h, const char *function, enum ls_when when,
+                  ls_word ret, int nargs, ...);
+
+/* Live (not stopped) keyed instances. */
+int harness_live(const struct harness *h);
+
+#endif
