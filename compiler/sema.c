@@ -1,27 +1,22 @@
 /*
  * sema.c — semantic analysis: from a parsed rule to one the emitters can
- * trust.
+ * trust.  It walks the tree once, in source order (metadata, state,
+ * watches, handlers), and leaves:
  *
- * The parser hands over a syntax tree whose names are plain strings.  Sema
- * walks it once, in source order, and leaves three kinds of results:
+ *   - facts for the emitters: rule name, model and metadata; each event's
+ *     function, role and signature (ddi.c); variable indexes and folded
+ *     initial values; every name bound to a state variable, enum constant
+ *     or IRQL built-in; the extended operands (*$1, $2->A.B) a source must
+ *     read from memory; the constants each operand is compared with, the
+ *     `cases` the static engine splits unknown values by;
+ *   - errors for what cannot run, and warnings for what runs but is
+ *     probably not meant (dead code, unused state, constant conditions).
  *
- *   - facts the emitters need: the rule's name, model and metadata; each
- *     event's function, role, arity and VOID-ness (from ddi.c); each state
- *     variable's index and folded initial value; every name bound to a
- *     state variable, an enum constant or an IRQL built-in; the extended
- *     operands (*$1, $2->A.B) the event sources must read from memory; and
- *     the constants each operand is compared with (the `cases` table the
- *     static engine uses to split an unknown value into finitely many).
- *   - errors for what cannot run: undeclared names, writes to anything but
- *     the rule's own state, $N beyond a function's parameters, $return on
- *     an entry or a VOID function, enum confusions, constant-folding faults.
- *   - warnings for what runs but is probably not meant: dead code after
- *     abort, unused state, constant conditions, odd message placeholders.
- *
- * Expressions are checked bottom-up by check_expr(), which returns a small
- * `struct value` (its type, its folded constant, whether it is a bare event
- * operand).  A value of type V_BAD means "already reported": every check
- * above it stays quiet, so one mistake gives one diagnostic.
+ * check_expr() works bottom-up and returns a `struct value`: its type, its
+ * folded constant, whether it is a bare event operand.  V_BAD means
+ * "already reported" and silences every check above it, so one mistake
+ * gives one diagnostic; for the same reason the unused-state lints run
+ * only on a rule without errors.
  */
 #include "sema.h"
 
@@ -153,7 +148,7 @@ static void strmap_free(struct strmap *m)
     free(m->vals);
 }
 
-/* ---- the analysis context -------------------------------------------------- */
+/* ---- the analysis context ----------------------------------------------- */
 
 /* A name the rule declares. */
 struct symbol {
@@ -203,6 +198,9 @@ struct sema {
     bool reported_return;
     bool reported_no_watch;     /* once per rule                          */
 
+    int depth;                  /* check_expr nesting                     */
+    bool reported_depth;
+
     struct ast_ext *ext;        /* extended operands, in first-use order  */
     size_t ext_count, ext_cap;
     struct strmap ext_map;      /* canonical text -> index                */
@@ -225,7 +223,7 @@ static const char *when_name(enum ast_when when)
     return when == WHEN_EXIT ? "exit" : "entry";
 }
 
-/* ---- locations ---------------------------------------------------------------- */
+/* ---- locations ---------------------------------------------------------- */
 
 /* The first and last tokens of an expression the parser recorded (it keeps
  * no parentheses, no ']' and no ')' of a call). */
@@ -267,7 +265,7 @@ static struct src_loc span(const struct sema *s, const struct ast_expr *e)
     return a;
 }
 
-/* ---- names ------------------------------------------------------------------ */
+/* ---- names -------------------------------------------------------------- */
 
 static bool is_ident_start(char c)
 {
@@ -295,7 +293,8 @@ static bool is_model_name(const char *s)
     if (!s || !*s)
         return false;
     for (; *s; s++)
-        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_'))
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s)
+            && *s != '_')
             return false;
     return true;
 }
@@ -390,7 +389,9 @@ static bool is_near(const char *typed, const char *cand, int *best)
  * likely misspells, else a hint about what is missing. */
 static void suggest_name(struct sema *s, const struct ast_expr *e)
 {
-    static const char *const builtins[] = { "sdv_irql_current", "sdv_irql_previous" };
+    static const char *const builtins[] = {
+        "sdv_irql_current", "sdv_irql_previous"
+    };
     int best = 3;
     const char *cand = NULL;
     struct src_loc cand_loc = e->loc;
@@ -467,7 +468,7 @@ static enum sym_kind resolve_name(struct sema *s, struct ast_expr *e)
     return e->sym;
 }
 
-/* ---- rule name, model and metadata ------------------------------------------ */
+/* ---- rule name, model and metadata -------------------------------------- */
 
 /* The file name without directories and without ".slic". */
 static const char *file_stem(struct sema *s, const char *path)
@@ -526,7 +527,8 @@ static void check_meta(struct sema *s)
 {
     struct ast_rule *r = s->rule;
     const struct ast_meta *seen[META_COUNT] = { NULL };
-    for (const struct ast_meta *m = r->meta; m && !should_stop(s); m = m->next) {
+    for (const struct ast_meta *m = r->meta; m && !should_stop(s);
+         m = m->next) {
         int k = 0;
         while (k < META_COUNT && strcmp(m->key, meta_keys[k]) != 0)
             k++;
@@ -565,7 +567,7 @@ static void check_meta(struct sema *s)
     }
 }
 
-/* ---- state variables ---------------------------------------------------------- */
+/* ---- state variables ---------------------------------------------------- */
 
 static struct src_loc symbol_loc(const struct symbol *sym)
 {
@@ -627,7 +629,8 @@ static void check_enum_init(struct sema *s, struct ast_var *v)
             return;
         }
     report_error(s, e->loc, "enum initializer must be one of the enum's "
-                 "constants ('%s' is not a constant of '%s')", e->name, v->name);
+                 "constants ('%s' is not a constant of '%s')", e->name,
+                 v->name);
     int best = 3;
     const struct ast_enum_const *cand = NULL;
     for (const struct ast_enum_const *c = v->consts; c; c = c->next)
@@ -637,7 +640,7 @@ static void check_enum_init(struct sema *s, struct ast_var *v)
         diag_note(s->d, cand->loc, "did you mean '%s'?", cand->name);
 }
 
-/* ---- values ---------------------------------------------------------------------- */
+/* ---- values ------------------------------------------------------------- */
 
 enum vtype { V_BAD, V_INT, V_ENUM };
 
@@ -715,23 +718,15 @@ static void check_state(struct sema *s)
         v->index = n++;
         v->init_value = 0;
         v->is_read = false;
-        int consts = 0;
-        for (struct ast_enum_const *c = v->consts; c; c = c->next)
-            consts++;
-        v->const_count = consts;    /* trust the list, not the count */
     }
     r->var_count = n;
     s->use = xcalloc((size_t)n, sizeof *s->use);
-    for (struct ast_var *v = r->vars; v; v = v->next) {
-        s->use[v->index] = (struct var_use){ false, false, NULL };
+    for (struct ast_var *v = r->vars; v; v = v->next)
         s->use[v->index].const_used = xcalloc((size_t)v->const_count, 1);
-    }
 
     for (struct ast_var *v = r->vars; v && !should_stop(s); v = v->next) {
-        for (struct ast_enum_const *c = v->consts; c; c = c->next) {
-            c->owner = v;
+        for (struct ast_enum_const *c = v->consts; c; c = c->next)
             declare(s, NULL, c);
-        }
         declare(s, v, NULL);
         if (v->init && v->is_enum)
             check_enum_init(s, v);
@@ -740,7 +735,7 @@ static void check_state(struct sema *s)
     }
 }
 
-/* ---- events ----------------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------- */
 
 /* Fills function, role, arity and returns_value of one event name:
  *   sdv_RunStartIo   harness: keeps its name, role from the harness table
@@ -837,7 +832,7 @@ static void check_repeated_handler(struct sema *s, const struct ast_handler *h)
     }
 }
 
-/* ---- event operands ------------------------------------------------------------- */
+/* ---- event operands ----------------------------------------------------- */
 
 /* Starts a watch, guard or handler: the events $N and $return refer to. */
 static void begin_events(struct sema *s, struct ast_event *events,
@@ -930,14 +925,21 @@ static struct ast_expr *ext_root(struct ast_expr *e, bool *deref)
     return x;
 }
 
-/* Appends ".A->B" for the member chain above the root. */
+/* Appends ".A->B" for the member chain above the root.  Iterative: a
+ * chain is as long as the input makes it. */
 static void ext_path(struct strbuf *b, const struct ast_expr *e)
 {
-    if (e->kind != EXPR_MEMBER)
-        return;
-    ext_path(b, e->a);
-    sb_add(b, e->arrow ? "->" : ".");
-    sb_add(b, e->name);
+    const struct ast_expr **chain = NULL;
+    size_t n = 0, cap = 0;
+    for (; e->kind == EXPR_MEMBER; e = e->a) {
+        grow((void **)&chain, sizeof *chain, n, &cap);
+        chain[n++] = e;
+    }
+    while (n-- > 0) {
+        sb_add(b, chain[n]->arrow ? "->" : ".");
+        sb_add(b, chain[n]->name);
+    }
+    free(chain);
 }
 
 /* The canonical spelling of an extended operand into s->text: "*$1",
@@ -1080,11 +1082,12 @@ static void check_key(struct sema *s, struct ast_expr *key)
                      "or '*$N'");
 }
 
-/* ---- comparison constants -------------------------------------------------------- */
+/* ---- comparison constants ----------------------------------------------- */
 
 /* Records that operand v is compared with k in the current handler: one
  * record per function of its event set, or one with no function for an
- * IRQL built-in. */
+ * IRQL built-in (which still carries the handler's entry/exit, so every
+ * record has the same key shape). */
 static void record_case(struct sema *s, const struct value *v, int64_t k)
 {
     if (!s->in_body || v->op_kind == LS_OP_NONE)
@@ -1143,7 +1146,8 @@ static void finish_cases(struct sema *s)
     size_t i = 0;
     for (int g = 0; g < groups; g++) {
         size_t j = i, distinct = 0;
-        for (; j < s->case_count && same_case_key(&s->cases[i], &s->cases[j]); j++)
+        for (; j < s->case_count
+               && same_case_key(&s->cases[i], &s->cases[j]); j++)
             if (j == i || s->cases[j].value != s->cases[j - 1].value)
                 distinct++;
         struct ast_cases *c = &r->cases[g];
@@ -1160,7 +1164,7 @@ static void finish_cases(struct sema *s)
     r->case_count = groups;
 }
 
-/* ---- expressions ------------------------------------------------------------------- */
+/* ---- expressions -------------------------------------------------------- */
 
 static bool is_comparison(enum ast_op op)
 {
@@ -1244,7 +1248,8 @@ static struct value check_unary(struct sema *s, struct ast_expr *e)
                      "in a rule");
         return v_bad();
     }
-    struct value v = e->op == OP_NOT ? check_cond(s, e->a) : check_expr(s, e->a);
+    struct value v = e->op == OP_NOT ? check_cond(s, e->a)
+                                     : check_expr(s, e->a);
     if (v.type == V_BAD)
         return v;
     if (!v.is_const)
@@ -1375,8 +1380,30 @@ static struct value check_call(struct sema *s, struct ast_expr *e)
     return v_bad();
 }
 
+/* Deeper expressions are refused: a left-leaning chain such as 1+1+...+1
+ * costs the parser no stack but would cost every tree walk one frame per
+ * operator. */
+#define MAX_EXPR_DEPTH 1000
+
+static struct value check_expr_node(struct sema *s, struct ast_expr *e);
+
 /* Checks and annotates e; see struct value for what it returns. */
 static struct value check_expr(struct sema *s, struct ast_expr *e)
+{
+    if (s->depth >= MAX_EXPR_DEPTH) {
+        if (!s->reported_depth)
+            report_error(s, e->loc, "expression is nested too deeply (more "
+                         "than %d levels)", MAX_EXPR_DEPTH);
+        s->reported_depth = true;
+        return v_bad();
+    }
+    s->depth++;
+    struct value v = check_expr_node(s, e);
+    s->depth--;
+    return v;
+}
+
+static struct value check_expr_node(struct sema *s, struct ast_expr *e)
 {
     e->ext = -1;
     switch (e->kind) {
@@ -1408,7 +1435,7 @@ static struct value check_expr(struct sema *s, struct ast_expr *e)
     return v_bad();
 }
 
-/* ---- statements ------------------------------------------------------------------------ */
+/* ---- statements --------------------------------------------------------- */
 
 /* How a statement ends: 0 when control can reach what follows, else the
  * TERM_ bits of the statements that stop the instance. */
@@ -1417,8 +1444,9 @@ enum { TERM_ABORT = 1, TERM_HALT = 2 };
 /* The n-th '$' (0-based) of an abort message in the source, when the
  * string literal was written there directly; otherwise the 'abort'
  * keyword.  Skips white space, comments and concatenated literals. */
-static struct src_loc dollar_loc(const struct sema *s, const struct ast_stmt *st,
-                                 int nth, uint32_t len)
+static struct src_loc dollar_loc(const struct sema *s,
+                                 const struct ast_stmt *st, int nth,
+                                 uint32_t len)
 {
     struct src_loc loc = st->loc;
     const struct src_manager *sm = s->rule->sm;
@@ -1435,8 +1463,9 @@ static struct src_loc dollar_loc(const struct sema *s, const struct ast_stmt *st
             while (i < size && text[i] != '\n')
                 i++;
         } else if (text[i] == '/' && i + 1 < size && text[i + 1] == '*') {
-            for (i += 2; i + 1 < size && !(text[i] == '*' && text[i + 1] == '/'); i++)
-                ;
+            i += 2;
+            while (i + 1 < size && !(text[i] == '*' && text[i + 1] == '/'))
+                i++;
             i += 2;
         } else if (text[i] == '"') {
             for (i++; i < size && text[i] != '"' && text[i] != '\n'; i++) {
@@ -1622,7 +1651,7 @@ static unsigned check_stmt(struct sema *s, struct ast_stmt *st)
     return 0;
 }
 
-/* ---- watches and handlers ------------------------------------------------------------ */
+/* ---- watches and handlers ----------------------------------------------- */
 
 static void check_watch(struct sema *s, struct ast_watch *w)
 {
@@ -1654,7 +1683,7 @@ static void check_handler(struct sema *s, struct ast_handler *h)
     s->in_body = false;
 }
 
-/* ---- lints at the end -------------------------------------------------------------------- */
+/* ---- lints at the end --------------------------------------------------- */
 
 /* Unused state, reported only for a rule without errors: an undeclared
  * 'lockd' would otherwise also make 'locked' look unused. */
@@ -1679,7 +1708,7 @@ static void check_unused(struct sema *s)
     }
 }
 
-/* ---- entry point ----------------------------------------------------------------------------- */
+/* ---- entry point -------------------------------------------------------- */
 
 int sema_check(struct ast_rule *rule, struct diag *d)
 {
@@ -1689,7 +1718,8 @@ int sema_check(struct ast_rule *rule, struct diag *d)
     check_rule_name(&s);
     check_meta(&s);
     check_state(&s);
-    for (struct ast_watch *w = rule->watches; w && !should_stop(&s); w = w->next)
+    for (struct ast_watch *w = rule->watches; w && !should_stop(&s);
+         w = w->next)
         check_watch(&s, w);
     for (struct ast_handler *h = rule->handlers; h && !should_stop(&s);
          h = h->next)

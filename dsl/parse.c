@@ -71,6 +71,26 @@ static const char *kind_name(int kind)
     }
 }
 
+/* Tokens that can begin an expression. */
+static bool starts_expression(int kind)
+{
+    switch (kind) {
+    case TK_ID: case TK_INTEGER: case TK_PARAM: case TK_RETURN: case TK_LPAREN:
+    case TK_MINUS: case TK_PLUS: case TK_BANG: case TK_TILDE: case TK_STAR: case TK_AMP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Tokens that can continue an expression (binary and postfix operators);
+ * the range relies on the order of the precedence block in grammar.y. */
+static bool continues_expression(int kind)
+{
+    return (kind >= TK_QUESTION && kind <= TK_PERCENT) || kind == TK_DOT
+           || kind == TK_ARROW || kind == TK_LBRACKET;
+}
+
 static int closer_of(int open)
 {
     return open == TK_LBRACE ? TK_RBRACE : open == TK_LPAREN ? TK_RPAREN : TK_RBRACKET;
@@ -96,11 +116,23 @@ void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
     ctx->failed = true;
     if (dr->open_depth > 0)
         inner_closer = closer_of(dr->open_kind[dr->open_depth - 1]);
+    /* Name what was expected: "an expression" for the start of one, then
+     * the punctuation and keywords.  Operators (which could continue an
+     * expression almost anywhere) are not listed. */
+    bool expression = expected[TK_ID] && expected[TK_INTEGER] && expected[TK_LPAREN];
+    bool other = false;
+    for (int k = 1; k < PB_MAX_TOKENS; k++)
+        other |= expected[k] && !continues_expression(k);
+    if (expression)
+        names[count++] = "an expression";
     for (int k = 1; k < PB_MAX_TOKENS; k++) {
-        if (!expected[k])
+        if (!expected[k] || (expression && starts_expression(k))
+            || (other && continues_expression(k)))
             continue;
         const char *name = kind_name(k);
-        if (!name || count == 4)
+        if (!name)
+            continue;
+        if (count == 4)
             too_many = true;
         else
             names[count++] = name;
