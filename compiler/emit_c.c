@@ -239,9 +239,16 @@ static void var_decl_text(struct emit_out *o, const struct ast_rule *rule,
                           const struct ast_var *v)
 {
     if (v->is_enum) {
+        /* a long list shows its first three constants and its last */
         emit(o, "enum {");
-        for (const struct ast_enum_const *c = v->consts; c; c = c->next)
+        for (const struct ast_enum_const *c = v->consts; c; c = c->next) {
+            if (v->const_count > 8 && c->value >= 3 && c->next) {
+                if (c->value == 3)
+                    emit(o, "..., ");
+                continue;
+            }
             emit(o, "%s%s", c->name, c->next ? ", " : "");
+        }
         emit(o, "} %s", v->name);
     } else {
         emit(o, "int %s", v->name);
@@ -718,6 +725,15 @@ static void emit_step(struct cgen *g, const char *out_name)
 
 /* ---- format_state ------------------------------------------------------- */
 
+static void const_name(struct emit_out *o, const void *ctx, int i)
+{
+    const struct ast_var *v = ctx;
+    const struct ast_enum_const *c = v->consts;
+    while (c && c->value != i)
+        c = c->next;
+    emit_quoted(o, c ? c->name : "?", EMIT_QUOTE_C);
+}
+
 static void emit_format_state(struct cgen *g)
 {
     struct emit_out *o = &g->o;
@@ -730,23 +746,10 @@ static void emit_format_state(struct cgen *g)
         if (!any_enum)
             emit(o, "/* Names of the enum constants, for format_state(). */\n");
         any_enum = true;
-        emit(o, "static const char *const names_%s[] = {", v->name);
-        int col = (int)strlen("static const char *const names_[] = {") +
-                  (int)strlen(v->name);
-        bool wrap = false;
-        for (const struct ast_enum_const *c = v->consts; c; c = c->next) {
-            int len = (int)strlen(c->name) + 4;
-            if (!wrap && col + len > 74) {
-                wrap = true;
-            }
-            if (wrap) {
-                emit(o, "%s\n    \"%s\"", c == v->consts ? "" : ",", c->name);
-            } else {
-                emit(o, "%s \"%s\"", c == v->consts ? "" : ",", c->name);
-                col += len;
-            }
-        }
-        emit(o, wrap ? "\n};\n" : " };\n");
+        emit(o, "static const char *const names_%s[] = { ", v->name);
+        wrapped_list(g, (unsigned)(strlen("static const char *const names_[] = { ") +
+                                   strlen(v->name)), 4, v->const_count, const_name, v);
+        emit(o, " };\n");
     }
     if (any_enum)
         emit(o, "\n");
