@@ -130,7 +130,10 @@ static int write_c(struct diag *d, const struct ast_rule *rule,
     int rc = output_open(d, &c, c_path);
     if (rc == COMPILE_OK)
         rc = output_open(d, &h, h_path);
-    if (rc == COMPILE_OK && (emit_c_source(rule, c.f, c_path) != 0
+    /* The module's #line back to itself names the file without its
+     * directory, so the output does not depend on where it was written. */
+    const char *c_name = strrchr(c_path, '/') ? strrchr(c_path, '/') + 1 : c_path;
+    if (rc == COMPILE_OK && (emit_c_source(rule, c.f, c_name) != 0
                              || emit_c_header(rule, h.f) != 0))
         rc = report_io(d, "write", c_path);
     bool ok = rc == COMPILE_OK;

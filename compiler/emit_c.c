@@ -128,30 +128,30 @@ static void scan_stmt(struct uses *u, const struct ast_stmt *s)
 
 /* ---- shared pieces ------------------------------------------------------ */
 
-static void cgen_init(struct cgen *g, const struct ast_rule *rule, FILE *out)
+/* Set up g; false when out of memory (nothing written). */
+static bool cgen_init(struct cgen *g, const struct ast_rule *rule, FILE *out)
 {
     memset(g, 0, sizeof *g);
     g->rule = rule;
+    emit_init(&g->o, out);
     struct emit_out t;
     emit_init(&t, NULL);
-    emit_c_ident(&t, rule->name ? rule->name : "rule");
-    g->id = t.buf ? t.buf : calloc(1, 1);
-    if (!g->id || t.error)
-        g->o.error = 1;
-    emit_init(&g->o, out);
-    if (!g->id)
-        g->o.error = 1;
+    emit_c_ident(&t, rule->name && *rule->name ? rule->name : "rule");
+    if (!t.buf || t.error) {
+        free(t.buf);
+        return false;
+    }
+    g->id = t.buf;
     for (const struct ast_handler *h = rule->handlers; h; h = h->next)
         scan_stmt(&g->u, h->body);
+    return true;
 }
 
+/* Flush and free; 0, or -1 when anything failed. */
 static int cgen_finish(struct cgen *g)
 {
-    int error = g->id == NULL;
     free(g->id);
-    if (emit_finish(&g->o) != 0)
-        error = 1;
-    return error ? -1 : 0;
+    return emit_finish(&g->o);
 }
 
 /* Text as lines of a block comment (" * ..."), wrapped at spaces before
@@ -219,6 +219,8 @@ static int enum_size(const struct ast_var *v)
 
 static const char *field_type(const struct ast_var *v)
 {
+    if (v->is_pointer)
+        return "int64_t";
     if (!v->is_enum)
         return "int32_t";
     switch (enum_size(v)) {
@@ -230,7 +232,7 @@ static const char *field_type(const struct ast_var *v)
 
 static int field_size(const struct ast_var *v)
 {
-    return v->is_enum ? enum_size(v) : 4;
+    return v->is_enum ? enum_size(v) : v->is_pointer ? 8 : 4;
 }
 
 /* A variable's declaration as in the spec: "int depth = 0;" or
@@ -251,7 +253,7 @@ static void var_decl_text(struct emit_out *o, const struct ast_rule *rule,
         }
         emit(o, "} %s", v->name);
     } else {
-        emit(o, "int %s", v->name);
+        emit(o, "int %s%s", v->is_pointer ? "*" : "", v->name);
     }
     if (v->init) {
         emit(o, " = ");
@@ -310,7 +312,8 @@ static void header_enum(struct cgen *g, const struct ast_var *v)
 int emit_c_header(const struct ast_rule *rule, FILE *out)
 {
     struct cgen g;
-    cgen_init(&g, rule, out);
+    if (!cgen_init(&g, rule, out))
+        return -1;
     struct emit_out *o = &g.o;
 
     file_comment(&g, "h", "state of the rule");
@@ -329,16 +332,18 @@ int emit_c_header(const struct ast_rule *rule, FILE *out)
     emit(o, "struct ls_state_%s {\n", g.id);
     int width = 0;
     for (const struct ast_var *v = rule->vars; v; v = v->next) {
-        int w = (int)(strlen(field_type(v)) + 1 + strlen(v->name) + 1);
+        int w = (int)(strlen(field_type(v)) + 1 + strlen(v->name) +
+                      strlen(emit_field_suffix(v->name)) + 1);
         if (w > width)
             width = w;
     }
-    for (int size = 4; size >= 1; size /= 2) {
+    for (int size = 8; size >= 1; size /= 2) {
         for (const struct ast_var *v = rule->vars; v; v = v->next) {
             if (field_size(v) != size)
                 continue;
-            int w = (int)(strlen(field_type(v)) + 1 + strlen(v->name) + 1);
-            emit(o, "    %s %s;%*s  /* ", field_type(v), v->name, width - w, "");
+            const char *suffix = emit_field_suffix(v->name);
+            int w = (int)(strlen(field_type(v)) + 1 + strlen(v->name) + strlen(suffix) + 1);
+            emit(o, "    %s %s%s;%*s  /* ", field_type(v), v->name, suffix, width - w, "");
             var_decl_text(o, rule, v);
             emit(o, " */\n");
         }
@@ -489,12 +494,12 @@ static void emit_init_fn(struct cgen *g)
     emit(o, "    struct ls_state_%s *s = state;\n\n", g->id);
     emit(o, "    memset(s, 0, sizeof *s);\n");
     for (const struct ast_var *v = r->vars; v; v = v->next) {
-        emit(o, "    s->%s = ", v->name);
+        emit(o, "    s->%s%s = ", v->name, emit_field_suffix(v->name));
         const struct ast_enum_const *c = emit_enum_init(v);
         if (c) {
             emit(o, "%s_%s", g->id, c->name);
         } else {
-            if (v->init_value < INT32_MIN || v->init_value > INT32_MAX)
+            if (!v->is_pointer && (v->init_value < INT32_MIN || v->init_value > INT32_MAX))
                 emit(o, "(int32_t)");
             c_int(o, r, v->init_value);
         }
@@ -599,11 +604,11 @@ static void emit_assign(struct cgen *g, const struct ast_stmt *s)
                                       .ext = -1 };
         value = &compound;
     }
-    emit(o, "s->%s = ", v->name);
+    emit(o, "s->%s%s = ", v->name, emit_field_suffix(v->name));
     if (v->is_enum && value->kind == EXPR_NAME && value->sym == SYM_ENUM_CONST) {
         emit_expr(o, r, value, EMIT_EXPR_C);
-    } else if (!v->is_enum && literal_value(value, &lit) && lit >= INT32_MIN &&
-               lit <= INT32_MAX) {
+    } else if (!v->is_enum && literal_value(value, &lit)
+               && (v->is_pointer || (lit >= INT32_MIN && lit <= INT32_MAX))) {
         emit_expr(o, r, value, EMIT_EXPR_C);    /* fits: no cast needed */
     } else {
         bool primary = emit_expr_is_primary(r, value, EMIT_EXPR_C);
@@ -768,7 +773,7 @@ static void emit_format_state(struct cgen *g)
     bool open = true;
     for (const struct ast_var *v = r->vars; v; v = v->next) {
         emit(o, "%s%s%s=", open ? "" : " \"", v == r->vars ? "" : " ", v->name);
-        emit(o, "%s", v->is_enum ? "%s" : "%\" PRId32");
+        emit(o, "%s", v->is_enum ? "%s" : v->is_pointer ? "0x%\" PRIx64" : "%\" PRId32");
         open = v->is_enum;
     }
     if (open)
@@ -776,10 +781,12 @@ static void emit_format_state(struct cgen *g)
     for (const struct ast_var *v = r->vars; v; v = v->next) {
         emit(o, ",\n                    ");
         if (v->is_enum)
-            emit(o, "s->%s < %d ? names_%s[s->%s] : \"?\"", v->name, v->const_count,
-                 v->name, v->name);
+            emit(o, "s->%s%s < %d ? names_%s[s->%s%s] : \"?\"", v->name,
+                 emit_field_suffix(v->name), v->const_count, v->name, v->name,
+                 emit_field_suffix(v->name));
         else
-            emit(o, "s->%s", v->name);
+            emit(o, "%ss->%s%s", v->is_pointer ? "(uint64_t)" : "", v->name,
+                 emit_field_suffix(v->name));
     }
     emit(o, ");\n}\n\n");
 }
@@ -937,7 +944,8 @@ static void emit_descriptor(struct cgen *g)
 int emit_c_source(const struct ast_rule *rule, FILE *out, const char *out_name)
 {
     struct cgen g;
-    cgen_init(&g, rule, out);
+    if (!cgen_init(&g, rule, out))
+        return -1;
     struct emit_out *o = &g.o;
     bool any_int = false;
     for (const struct ast_var *v = rule->vars; v; v = v->next)

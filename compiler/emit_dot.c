@@ -40,7 +40,8 @@ struct edge {
     char *label;                    /* plain text, '\n' between lines (owned) */
 };
 
-/* A node built while simplifying (the AST's own nodes are never changed). */
+/* A node built while simplifying (the AST's own nodes are never changed);
+ * all of them are freed at the end of emit_dot. */
 struct temp_node {
     struct ast_expr e;
     struct temp_node *next;
@@ -50,10 +51,9 @@ struct dot {
     const struct ast_rule *rule;
     const struct ast_var *main;     /* first enum variable, or NULL          */
     int state_count;
-    const struct ast_handler *handler;  /* being explored                    */
-    char *event_text;               /* its label line(s), e.g.
+    char *event_text;               /* label of the handler being explored,
                                        "KeReleaseSpinLock.entry [guard $1]"  */
-    int from;                       /* its start state                       */
+    int from;                       /* the state it is explored from         */
     int paths;                      /* finished paths of this exploration    */
     bool truncated;
     bool oom;
@@ -451,6 +451,9 @@ static void add_cond(struct dot *d, struct path *p, const struct ast_expr *c)
         d->truncated = true;
 }
 
+static void assign_main(struct dot *d, const struct ast_expr *value,
+                        const struct cont *k, struct path p);
+
 static void exec_assign(struct dot *d, const struct ast_stmt *s, const struct cont *k,
                         struct path p)
 {
@@ -463,7 +466,29 @@ static void exec_assign(struct dot *d, const struct ast_stmt *s, const struct co
         run(d, k, p);
         return;
     }
-    struct val x = eval(d, s->value, p.state, false);
+    assign_main(d, s->value, k, p);
+}
+
+/* The main variable gets value: move the path to that state.  A ?: whose
+ * condition is open forks the path; any other open value forks it once
+ * per constant. */
+static void assign_main(struct dot *d, const struct ast_expr *value,
+                        const struct cont *k, struct path p)
+{
+    if (value->ext < 0 && value->kind == EXPR_COND) {
+        struct val c = eval(d, value->a, p.state, true);
+        if (c.known) {
+            assign_main(d, c.v ? value->b : value->c, k, p);
+            return;
+        }
+        struct path q = p;
+        add_cond(d, &p, c.res);
+        assign_main(d, value->b, k, p);
+        add_cond(d, &q, negate(d, c.res));
+        assign_main(d, value->c, k, q);
+        return;
+    }
+    struct val x = eval(d, value, p.state, false);
     if (x.known) {
         if (x.v >= 0 && x.v < d->state_count)
             p.state = (int)x.v;
@@ -635,7 +660,6 @@ int emit_dot(const struct ast_rule *rule, FILE *out)
     d.state_count = d.main ? d.main->const_count : 1;
 
     for (const struct ast_handler *h = rule->handlers; h; h = h->next) {
-        d.handler = h;
         free(d.event_text);
         d.event_text = event_text(rule, h);
         if (!d.event_text) {

@@ -226,6 +226,23 @@ const struct ast_enum_const *emit_enum_init(const struct ast_var *v)
     return v->consts;
 }
 
+const char *emit_field_suffix(const char *name)
+{
+    static const char *const keywords[] = {     /* C11, sorted */
+        "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic",
+        "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "auto",
+        "break", "case", "char", "const", "continue", "default", "do", "double",
+        "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int",
+        "long", "register", "restrict", "return", "short", "signed", "sizeof",
+        "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+        "volatile", "while",
+    };
+    for (size_t i = 0; name && i < sizeof keywords / sizeof keywords[0]; i++)
+        if (strcmp(name, keywords[i]) == 0)
+            return "_";
+    return "";
+}
+
 /* ---- operands and events ------------------------------------------------ */
 
 bool emit_operand_of(const struct ast_expr *e, int *kind, int *index)
@@ -378,6 +395,71 @@ static bool negative_literal(const struct printer *p, const struct ast_expr *e,
     return true;
 }
 
+static bool is_comparison(enum ast_op op);
+
+/* The value of a literal, or of minus a literal. */
+static bool literal_of(const struct printer *p, const struct ast_expr *e, int64_t *v)
+{
+    if (is_leaf_ext(p, e))
+        return false;
+    if (e->kind == EXPR_INT) {
+        *v = e->value;
+        return true;
+    }
+    if (e->kind == EXPR_UNARY && e->op == OP_NEG && e->a && !is_leaf_ext(p, e->a) &&
+        e->a->kind == EXPR_INT) {
+        *v = (int64_t)(0 - (uint64_t)e->a->value);
+        return true;
+    }
+    return false;
+}
+
+/* The values a state variable's field can hold. */
+static bool field_range(const struct printer *p, const struct ast_expr *e,
+                        int64_t *min, int64_t *max)
+{
+    if (is_leaf_ext(p, e) || e->kind != EXPR_NAME || e->sym != SYM_VAR || !e->var)
+        return false;
+    const struct ast_var *v = e->var;
+    *min = v->is_enum ? 0 : INT32_MIN;
+    *max = !v->is_enum ? INT32_MAX : v->const_count > 65535 ? (int64_t)UINT32_MAX
+         : v->const_count > 255 ? 65535 : 255;
+    return true;
+}
+
+/* A comparison of a state variable with a literal whose outcome the
+ * variable's C type already fixes (an int variable against 5000000000, an
+ * enum variable against -1): gcc's -Wtype-limits would reject the C, so it
+ * is written as its value.  Returns 0 or 1, or -1 when the outcome is
+ * open (or the style is not C). */
+static int fixed_comparison(const struct printer *p, const struct ast_expr *e)
+{
+    static const enum ast_op mirror[OP_COUNT] = {
+        [OP_LT] = OP_GT, [OP_LE] = OP_GE, [OP_GT] = OP_LT, [OP_GE] = OP_LE,
+        [OP_EQ] = OP_EQ, [OP_NE] = OP_NE,
+    };
+    int64_t min, max, lit;
+    enum ast_op op = e->op;
+    if (p->style != EMIT_EXPR_C || e->kind != EXPR_BINARY || is_leaf_ext(p, e) ||
+        !is_comparison(op))
+        return -1;
+    const struct ast_expr *a = strip_plus(p, e->a), *b = strip_plus(p, e->b);
+    if (field_range(p, b, &min, &max) && literal_of(p, a, &lit))
+        op = mirror[op];            /* lit < x  is  x > lit */
+    else if (!field_range(p, a, &min, &max) || !literal_of(p, b, &lit))
+        return -1;
+    int64_t at_min, at_max;
+    switch (op) {
+    case OP_EQ: return lit < min || lit > max ? 0 : -1;
+    case OP_NE: return lit < min || lit > max ? 1 : -1;
+    case OP_LT: at_min = min < lit;  at_max = max < lit;  break;
+    case OP_LE: at_min = min <= lit; at_max = max <= lit; break;
+    case OP_GT: at_min = min > lit;  at_max = max > lit;  break;
+    default:    at_min = min >= lit; at_max = max >= lit; break;
+    }
+    return at_min == at_max ? (int)at_min : -1;
+}
+
 static int prec_of(const struct printer *p, const struct ast_expr *e)
 {
     int64_t v;
@@ -393,7 +475,9 @@ static int prec_of(const struct printer *p, const struct ast_expr *e)
             break;
         return printed_op(p, e) == OP_NONE ? P_PRIMARY : P_UNARY;
     case EXPR_BINARY:
-        return printed_op(p, e) == OP_NONE ? P_PRIMARY : binary_prec[e->op];
+        if (printed_op(p, e) == OP_NONE || fixed_comparison(p, e) >= 0)
+            return P_PRIMARY;
+        return binary_prec[e->op];
     case EXPR_COND:
         return P_COND;
     default:
@@ -484,9 +568,10 @@ static void print_name(const struct printer *p, const struct ast_expr *e)
         emit(p->o, "%s", e->name ? e->name : "?");
         return;
     }
+    const char *name = e->var ? e->var->name : e->name;
     switch (e->sym) {
     case SYM_VAR:
-        emit(p->o, "s->%s", e->var ? e->var->name : e->name);
+        emit(p->o, "s->%s%s", name, emit_field_suffix(name));
         break;
     case SYM_ENUM_CONST:
         print_c_ident(p->o, p->rule->name ? p->rule->name : "rule");
@@ -560,6 +645,18 @@ static void print(const struct printer *p, const struct ast_expr *e)
             emit(o, ", ");
             print_sub(p, e->b, P_COND, false);
             emit(o, ")");
+            return;
+        }
+        int fixed = fixed_comparison(p, e);
+        if (fixed >= 0) {
+            struct emit_out t;
+            struct printer spec = { &t, p->rule, EMIT_EXPR_SPEC };
+            emit_init(&t, NULL);
+            print(&spec, e);
+            emit(o, "%d /* ", fixed);
+            emit_comment_text(o, t.buf ? t.buf : "");
+            emit(o, ": always %s for its C type */", fixed ? "true" : "false");
+            free(t.buf);
             return;
         }
         int prec = binary_prec[e->op];

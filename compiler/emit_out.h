@@ -86,6 +86,10 @@ bool emit_expr_is_primary(const struct ast_rule *rule, const struct ast_expr *e,
  * become '_' (a rule named after a file such as "my-rule.slic"). */
 void emit_c_ident(struct emit_out *o, const char *name);
 
+/* "_" when name is a C keyword (a state variable called `default` is the
+ * field `default_`), else "".  Write fields as "%s%s", name, suffix. */
+const char *emit_field_suffix(const char *name);
+
 /* The spec spelling of an operand (enum ls_operand_kind + index): "$2",
  * "$return", the extended operand's text ("*$1"), "sdv_irql_current",
  * "sdv_irql_previous", "sdv_irql_previous_3". */

@@ -414,7 +414,7 @@ static void suggest_name(struct sema *s, const struct ast_expr *e)
         diag_note(s->d, e->loc, "the IRQL built-ins are 'sdv_irql_current', "
                   "'sdv_irql_previous' and 'sdv_irql_previous_2' to "
                   "'sdv_irql_previous_31'");
-    else if (looks_like_macro(e->name))
+    else if (looks_like_macro(e->name) && e->loc.expansion == 0)
         diag_note(s->d, e->loc, "no macro '%s' is defined; is an '#include' "
                   "missing?", e->name);
 }
@@ -738,7 +738,8 @@ static void check_state(struct sema *s)
 /* ---- events ------------------------------------------------------------- */
 
 /* Fills function, role, arity and returns_value of one event name:
- *   sdv_RunStartIo   harness: keeps its name, role from the harness table
+ *   sdv_RunStartIo   harness (SDV_Run... in later kits): keeps its name,
+ *                    role from the harness table
  *   fun_HW_STARTIO   role routine: keeps its name, role "HW_STARTIO"
  *   sdv_KeFoo        SDV's prefixed name for KeFoo
  * Unknown functions are fine: arity -1, and $return assumed available. */
@@ -747,7 +748,7 @@ static void resolve_event(struct sema *s, struct ast_event *ev)
     const struct ddi_signature *sig = NULL;
     ev->function = ev->name;
     ev->role = NULL;
-    if (has_prefix(ev->name, "sdv_Run")) {
+    if (has_prefix(ev->name, "sdv_Run") || has_prefix(ev->name, "SDV_Run")) {
         ev->role = ddi_harness_role(ev->name);
         if (ev->role)
             sig = ddi_role_signature(ev->role);
@@ -1312,6 +1313,8 @@ static struct value check_binary(struct sema *s, struct ast_expr *e)
     struct value r = logical ? check_cond(s, e->b) : check_expr(s, e->b);
     if (l.type == V_BAD || r.type == V_BAD)
         return v_bad();
+    if (logical && l.is_const && (op == OP_AND ? !l.k : l.k))
+        return v_const(op == OP_OR);    /* short-circuits: r never matters */
     if (is_comparison(op)) {
         check_enum_compare(s, e, &l, &r);
         if (r.is_const)
@@ -1372,6 +1375,9 @@ static struct value check_index(struct sema *s, struct ast_expr *e)
  * never defined. */
 static struct value check_call(struct sema *s, struct ast_expr *e)
 {
+    if (strmap_find(&s->reported_names, e->name))
+        return v_bad();             /* once per name and handler */
+    strmap_put(&s->reported_names, e->name, 1);
     report_error(s, e->loc, "call to '%s' is not allowed in a rule; only "
                  "macros can be used like functions", e->name);
     if (looks_like_macro(e->name))

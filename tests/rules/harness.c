@@ -22,11 +22,14 @@ void harness_init(struct harness *h, const struct ls_rule *rule)
 void harness_irql(struct harness *h, int depth, ...)
 {
     va_list ap;
+    int n = depth < 0 ? 0 : depth;
+    if (n > (int)sizeof h->irql)            /* the depth must not outrun irql[] */
+        n = (int)sizeof h->irql;
     va_start(ap, depth);
-    for (int i = 0; i < depth && i < 32; i++)
+    for (int i = 0; i < n; i++)
         h->irql[i] = (uint8_t)va_arg(ap, int);
     va_end(ap);
-    h->irql_depth = (uint32_t)depth;
+    h->irql_depth = (uint32_t)n;
 }
 
 static ls_word operand_value(const struct ls_event *ev, struct ls_operand op)
@@ -76,6 +79,10 @@ int harness_event(struct harness *h, const char *function, enum ls_when when,
     bool keyed = h->rule->watch_count > 0;
     va_list ap;
 
+    if (h->rule->state_size > HARNESS_STATE_BYTES)
+        return 0;                           /* refused in harness_init */
+    if (nargs < 0 || nargs > LS_MAX_ARGS)   /* ev.args has LS_MAX_ARGS slots */
+        nargs = nargs < 0 ? 0 : LS_MAX_ARGS;
     memset(&ev, 0, sizeof ev);
     ev.when = (uint8_t)when;
     ev.nargs = (uint8_t)nargs;

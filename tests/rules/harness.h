@@ -14,6 +14,7 @@
 #define LS_TEST_HARNESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <lockstep/rule.h>
 
@@ -24,7 +25,8 @@
 struct harness_instance {
     ls_word key;
     bool stopped;
-    unsigned char state[HARNESS_STATE_BYTES];
+    /* a module casts this to its state struct: align it for any type */
+    _Alignas(max_align_t) unsigned char state[HARNESS_STATE_BYTES];
 };
 
 struct harness {
@@ -42,11 +44,13 @@ struct harness {
 void harness_init(struct harness *h, const struct ls_rule *rule);
 
 /* Set the IRQL stack from the bottom up: harness_irql(h, 2, 0, 2) makes
- * sdv_irql_current 2 and sdv_irql_previous 0. */
+ * sdv_irql_current 2 and sdv_irql_previous 0.  At most 32 levels. */
 void harness_irql(struct harness *h, int depth, ...);
 
 /* Deliver one event: function name, entry/exit, return value (ignored on
- * entry), nargs arguments.  Returns the number of new verdicts. */
+ * entry), nargs arguments (at most LS_MAX_ARGS), each passed as an ls_word:
+ * a plain int literal read back by va_arg as int64_t is undefined
+ * behaviour.  Returns the number of new verdicts. */
 int harness_event(struct harness *h, const char *function, enum ls_when when,
                   ls_word ret, int nargs, ...);
 

@@ -113,11 +113,51 @@ static bool save(const char *dir, const char *name, const char *text)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = text ? fopen(path, "w") : NULL;
     if (!f)
         return false;
     fputs(text, f);
     return fclose(f) == 0;
+}
+
+/* Compile a module as the project promises it compiles (skipped without
+ * cc).  Returns false only when the compiler rejects it. */
+static bool compiles(const char *name, const char *c, const char *h)
+{
+    if (!have("cc"))
+        return true;
+    char dir[] = "/tmp/test_emit.XXXXXX";
+    char file[64];
+    if (!mkdtemp(dir))
+        return false;
+    snprintf(file, sizeof file, "%s.c", name);
+    bool ok = save(dir, file, c);
+    snprintf(file, sizeof file, "%s.h", name);
+    ok = ok && save(dir, file, h);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -Wall -Wextra -Werror -pedantic -I%s/runtime/include "
+             "-c %s/%s.c -o %s/%s.o",
+             LOCKSTEP_SOURCE_DIR, dir, name, dir, name);
+    ok = ok && system(cmd) == 0;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        ok = false;
+    return ok;
+}
+
+/* Parse and check a spec from memory (NULL on errors, reported). */
+static struct ast_rule *parse(struct src_manager *sm, const char *path, const char *text)
+{
+    struct diag d;
+    diag_init(&d, sm, stderr);
+    struct parse_options opt = { NULL, 0 };
+    struct ast_rule *rule = parse_buffer(sm, &d, path, text, strlen(text), &opt);
+    if (rule && (sema_check(rule, &d) > 0 || d.error_count > 0)) {
+        ast_free(rule);
+        return NULL;
+    }
+    return rule;
 }
 
 /* ---- emit_out ----------------------------------------------------------- */
@@ -238,20 +278,7 @@ static void test_c(const struct ast_rule *rule)
     CHECK(c && again && strcmp(c, again) == 0);
     free(again);
 
-    /* and it compiles as promised */
-    if (have("cc")) {
-        char dir[] = "/tmp/test_emit.XXXXXX";
-        if (mkdtemp(dir) && save(dir, "Demo.c", c) && save(dir, "Demo.h", h)) {
-            char cmd[1024];
-            snprintf(cmd, sizeof cmd,
-                     "cc -std=c11 -Wall -Wextra -Werror -pedantic -I%s/runtime/include "
-                     "-c %s/Demo.c -o %s/Demo.o && rm -rf %s",
-                     LOCKSTEP_SOURCE_DIR, dir, dir, dir);
-            CHECK(system(cmd) == 0);
-        } else {
-            CHECK(!"cannot write the module to a temporary directory");
-        }
-    }
+    CHECK(compiles("Demo", c, h));
     free(c);
     free(h);
 }
@@ -353,22 +380,72 @@ static void test_bare(void)
     char *j = run(r, JSON, &rc);
     CHECK(rc == 0);
     CHECK(contains(j, "  \"state\": [],\n  \"watches\": [],\n  \"handlers\": [],\n"));
-    if (have("cc")) {
-        char dir[] = "/tmp/test_emit.XXXXXX";
-        if (mkdtemp(dir) && save(dir, "Bare.c", c) && save(dir, "Bare.h", h)) {
-            char cmd[1024];
-            snprintf(cmd, sizeof cmd,
-                     "cc -std=c11 -Wall -Wextra -Werror -pedantic -I%s/runtime/include "
-                     "-c %s/Bare.c -o %s/Bare.o && rm -rf %s",
-                     LOCKSTEP_SOURCE_DIR, dir, dir, dir);
-            CHECK(system(cmd) == 0);
-        }
-    }
+    CHECK(compiles("Bare", c, h));
     free(h);
     free(c);
     free(d);
     free(j);
     ast_free(r);
+}
+
+/* ---- expressions --------------------------------------------------------- */
+
+static const char arith_spec[] =
+    "state {\n"
+    "    enum { a, b } e = a;\n"
+    "    int n = -9223372036854775807 - 1;\n"
+    "}\n"
+    "watch KeAcquireSpinLockRaiseToDpc.exit.(*$1);\n"
+    "KeAcquireSpinLockRaiseToDpc.exit [guard || null *$1]\n"
+    "{\n"
+    "    n = n / $return % 7 << 2 >> -n;\n"
+    "    n = 5000000000;\n"
+    "    n = -5;\n"
+    "    e = n == 5000000000 || e >= 0 ? b : a;\n"
+    "    if (!(*$1 > 0) == 1 || (n & 4) == 0 && n != 2)\n"
+    "        e = b;\n"
+    "}\n";
+
+static void test_expressions(void)
+{
+    struct src_manager sm;
+    src_init(&sm);
+    struct ast_rule *r = parse(&sm, "specs/demo/Arith.slic", arith_spec);
+    CHECK(r != NULL);
+    if (!r) {
+        src_free(&sm);
+        return;
+    }
+    int rc;
+    char *c = run_as(r, C_SOURCE, "Arith.c", &rc);
+    char *h = run(r, C_HEADER, &rc);
+    CHECK(contains(c, "{ \"KeAcquireSpinLockRaiseToDpc\", NULL, LS_EXIT, 1, { LS_OP_EXT, 0 }, 6 },"));
+    CHECK(contains(c, "    s->n = (int32_t)(-INT64_C(9223372036854775807) - 1);\n"));
+    CHECK(contains(c, "        s->n = (int32_t)ls_shr(ls_shl(ls_mod(ls_div(s->n, ev->ret), 7), 2), "
+                      "ls_neg(s->n));\n"));
+    CHECK(contains(c, "        s->n = (int32_t)INT64_C(5000000000);\n"));
+    CHECK(contains(c, "        s->n = -5;\n"));
+    CHECK(contains(c, "        s->e = (uint8_t)(0 /* n == 5000000000: always false for its C type */"
+                      " || 1 /* e >= 0: always true for its C type */ ? Arith_b : Arith_a);\n"));
+    CHECK(contains(c, "        if ((!(ls_event_ext(ev, 0) /* *$1 */ > 0)) == 1 || "
+                      "((s->n & 4) == 0 && s->n != 2)) {\n"));
+    CHECK(contains(c, "    /* 0 */ { \"*$1\", 1, 1, \"\" },\n"));
+    CHECK(contains(c, "static inline ls_word ls_div(") && contains(c, "static inline ls_word ls_shr("));
+    CHECK(!contains(c, "ls_add(") && !contains(c, "ls_mul("));
+    CHECK(compiles("Arith", c, h));
+
+    char *j = run(r, JSON, &rc);
+    CHECK(contains(j, "      \"guard\": \"*$1\",\n      \"guard_or_null\": true,\n"));
+    CHECK(contains(j, "  \"ext_operands\": [\n    {\n      \"text\": \"*$1\",\n"
+                      "      \"arg\": 1,\n      \"deref\": true,\n      \"path\": \"\"\n"));
+    char *d = run(r, DOT, &rc);
+    CHECK(contains(d, "[guard || null *$1]"));
+    free(c);
+    free(h);
+    free(j);
+    free(d);
+    ast_free(r);
+    src_free(&sm);
 }
 
 int main(void)
@@ -377,24 +454,18 @@ int main(void)
 
     struct src_manager sm;
     src_init(&sm);
-    struct diag d;
-    diag_init(&d, &sm, stderr);
-    struct parse_options opt = { NULL, 0 };
-    struct ast_rule *rule = parse_buffer(&sm, &d, DEMO_PATH, demo_spec,
-                                         sizeof demo_spec - 1, &opt);
+    struct ast_rule *rule = parse(&sm, DEMO_PATH, demo_spec);
     CHECK(rule != NULL);
     if (rule) {
-        CHECK(sema_check(rule, &d) == 0);
         strcpy(rule->spec_sha256, "abc123");
-        if (d.error_count == 0) {
-            test_c(rule);
-            test_dot(rule);
-            test_json(rule);
-        }
+        test_c(rule);
+        test_dot(rule);
+        test_json(rule);
         ast_free(rule);
     }
     src_free(&sm);
 
     test_bare();
+    test_expressions();
     return check_done("test_emit");
 }

@@ -501,6 +501,65 @@ static void test_errors(void)
            "'sdv_irql_current' is a built-in");
 }
 
+/* One mistake, one diagnostic. */
+static void test_no_cascades(void)
+{
+    /* the second 'idle' is not declared; dpc = idle still names its own */
+    expect("state { enum { idle, started } io = idle;\n"
+           "        enum { idle, queued } dpc = idle; }\n"
+           "F.entry { if (io == idle) { io = started; dpc = queued; } }\n",
+           1, 0, "duplicate enum constant 'idle'");
+    /* uses of a name declared twice stay quiet */
+    expect("state { int held = 0; enum { free, held } s = free; }\n"
+           "F.entry { s = held; held = 1; }\n", 1, 0,
+           "duplicate enum constant 'held'");
+    /* a guard without a watch is reported once per rule */
+    expect("state { int n = 0; }\n"
+           "KeAcquireSpinLock.exit [guard $1] { n = 1; }\n"
+           "KeReleaseSpinLock.entry [guard *$1] { if (n) { n = 0; } }\n",
+           1, 0, "'guard' needs a 'watch' declaration");
+    /* the same call twice in a handler: once */
+    expect("F.exit { if (OK($return) || OK($1)) { halt; } }\n", 1, 0,
+           "call to 'OK'");
+    /* a VOID function in an exit set: one error for it, none for the rest */
+    expect("[IoCallDriver, IoCompleteRequest].exit {\n"
+           "    if ($return == 0 || $return == 1) { halt; }\n}\n", 1, 0,
+           "'$return' is not available: 'IoCompleteRequest' returns VOID");
+    /* an undeclared operand does not also give an enum complaint */
+    expect("state { enum { a, b } s = a; }\n"
+           "F.entry { if (s == c) { s = b; } else { s = a; } }\n", 1, 0,
+           "undeclared name 'c'");
+    /* variables of two enumerations */
+    expect("state { enum { a, b } s = a; enum { c, d } t = c; }\n"
+           "F.entry { if (s == t) { s = b; t = d; } else { s = a; t = c; } }\n",
+           1, 0, "comparing values of different enumerations ('s' and 't')");
+    /* a deeply nested expression is refused, not recursed into */
+    size_t terms = 3000;
+    char *deep = malloc(terms * 2 + 64), *p = deep;
+    p += sprintf(p, "F.entry { if ($1 == 1");
+    for (size_t i = 1; i < terms; i++)
+        p += sprintf(p, "+1");
+    sprintf(p, ") { halt; } }\n");
+    expect(deep, 1, 0, "expression is nested too deeply");
+    free(deep);
+}
+
+/* Warnings count as errors under -Werror: the rule must not be emitted. */
+static void test_werror(void)
+{
+    const char *text = "F.entry { if (1) { halt; } }\n";
+    struct run *r = calloc(1, sizeof *r);
+    src_init(&r->sm);
+    r->fp = open_memstream(&r->out, &r->out_size);
+    diag_init(&r->d, &r->sm, r->fp);
+    r->d.warnings_as_errors = true;
+    struct parse_options opt = { NULL, 0 };
+    r->rule = parse_buffer(&r->sm, &r->d, "specs/wdm/W.slic", text,
+                           strlen(text), &opt);
+    CHECK(r->rule && sema_check(r->rule, &r->d) == 1);
+    done(r);
+}
+
 /* ---- warnings --------------------------------------------------------------------- */
 
 static void test_warnings(void)
@@ -571,7 +630,9 @@ int main(void)
     test_ext_operands();
     test_cases();
     test_errors();
+    test_no_cascades();
     test_warnings();
+    test_werror();
     test_placeholder_location();
     return check_done("test_sema");
 }
