@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "sema.h"
 #include "sha256.h"
+#include "xalloc.h"
 
 /* An output being written: a temporary file renamed over `path` at the end. */
 struct output {
@@ -33,12 +34,8 @@ static int report_io(struct diag *d, const char *what, const char *path)
 static int output_open(struct diag *d, struct output *o, const char *path)
 {
     size_t n = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(n + 16);
-    if (!o->path || !o->tmp) {
-        fputs("lockstep: out of memory\n", stderr);
-        abort();
-    }
+    o->path = xstrdup(path);
+    o->tmp = xrealloc(NULL, n + 16);
     snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(o->tmp);
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
@@ -79,7 +76,7 @@ static int output_close(struct diag *d, struct output *o, bool ok)
 /* mkdir -p */
 static int make_dirs(struct diag *d, const char *dir)
 {
-    char *p = strdup(dir);
+    char *p = xstrdup(dir);
     for (char *s = p + 1; ; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
@@ -104,18 +101,18 @@ static int write_c(struct diag *d, const struct ast_rule *rule,
     char *c_path, *h_path;
     if (opt->out_file) {
         size_t n = strlen(opt->out_file);
-        c_path = strdup(opt->out_file);
-        h_path = malloc(n + 3);
+        c_path = xstrdup(opt->out_file);
+        h_path = xrealloc(NULL, n + 3);
         snprintf(h_path, n + 3, "%.*s.h", (int)(n > 2 && strcmp(opt->out_file + n - 2, ".c") == 0 ? n - 2 : n),
                  opt->out_file);
     } else {
         const char *root = opt->out_dir ? opt->out_dir : "generated";
         size_t n = strlen(root) + strlen(rule->model) + strlen(rule->name) + 8;
-        char *dir = malloc(n);
+        char *dir = xrealloc(NULL, n);
         snprintf(dir, n, "%s/%s", root, rule->model);
         int rc = make_dirs(d, dir);
-        c_path = malloc(n);
-        h_path = malloc(n);
+        c_path = xrealloc(NULL, n);
+        h_path = xrealloc(NULL, n);
         snprintf(c_path, n, "%s/%s.c", dir, rule->name);
         snprintf(h_path, n, "%s/%s.h", dir, rule->name);
         free(dir);

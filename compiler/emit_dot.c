@@ -224,7 +224,7 @@ static struct val eval(struct dot *d, const struct ast_expr *e, int state, bool 
             return unknown(e);
         struct val a = eval(d, e->a, state, e->op == OP_NOT);
         int64_t r;
-        if (a.known && eval_unary(e->op, a.v, &r))
+        if (a.known && eval_unary(e->op, a.v, &r) != EVAL_NOT_CONSTANT)
             return known(r);
         if (e->op == OP_NOT)
             return unknown(negate(d, a.res));

@@ -18,6 +18,7 @@
  * gives one diagnostic; for the same reason the unused-state lints run
  * only on a rule without errors.
  */
+#include "eval.h"
 #include "sema.h"
 
 #include <ctype.h>
@@ -26,34 +27,12 @@
 #include <string.h>
 
 #include "ddi.h"
+#include "xalloc.h"
 #include "lockstep/rule.h"
 
 /* ---- scratch memory -------------------------------------------------------
- * Tables that only live during sema_check() are malloc'd here and freed at
- * the end; whatever the rule keeps is copied into its arena.  Running out
- * of memory aborts, which the compiler may do (STYLE rule 4). */
-
-static void oom(void)
-{
-    fputs("lockstep: out of memory\n", stderr);
-    abort();
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (!p)
-        oom();
-    return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        oom();
-    return p;
-}
+ * Tables that only live during sema_check() are malloc'd (xalloc.h) and
+ * freed at the end; whatever the rule keeps is copied into its arena. */
 
 /* Grows *items (of elem bytes each) so that one more fits. */
 static void grow(void **items, size_t elem, size_t count, size_t *cap)
@@ -1172,36 +1151,6 @@ static bool is_comparison(enum ast_op op)
     return op >= OP_LT && op <= OP_NE;
 }
 
-/* op applied to constants a and b (shift counts already checked, divisors
- * non-zero); false on overflow. */
-static bool fold_binary(enum ast_op op, int64_t a, int64_t b, int64_t *out)
-{
-    switch (op) {
-    case OP_MUL: return !__builtin_mul_overflow(a, b, out);
-    case OP_ADD: return !__builtin_add_overflow(a, b, out);
-    case OP_SUB: return !__builtin_sub_overflow(a, b, out);
-    case OP_DIV:
-    case OP_MOD:
-        if (a == INT64_MIN && b == -1)
-            return false;
-        *out = op == OP_DIV ? a / b : a % b;
-        return true;
-    case OP_SHL: *out = (int64_t)((uint64_t)a << b); return true;
-    case OP_SHR: *out = a < 0 ? ~(~a >> b) : a >> b; return true;
-    case OP_LT: *out = a < b; return true;
-    case OP_LE: *out = a <= b; return true;
-    case OP_GT: *out = a > b; return true;
-    case OP_GE: *out = a >= b; return true;
-    case OP_EQ: *out = a == b; return true;
-    case OP_NE: *out = a != b; return true;
-    case OP_BITAND: *out = a & b; return true;
-    case OP_BITXOR: *out = a ^ b; return true;
-    case OP_BITOR: *out = a | b; return true;
-    case OP_AND: *out = a && b; return true;
-    case OP_OR: *out = a || b; return true;
-    default: return false;
-    }
-}
 
 /* A condition: also a truth test of a bare operand, which compares it
  * with 0. */
@@ -1255,17 +1204,13 @@ static struct value check_unary(struct sema *s, struct ast_expr *e)
         return v;
     if (!v.is_const)
         return v_int();
-    switch (e->op) {
-    case OP_NEG:
-        if (v.k == INT64_MIN) {
-            report_error(s, e->loc, "integer overflow in constant expression");
-            return v_bad();
-        }
-        return v_const(-v.k);
-    case OP_NOT:    return v_const(!v.k);
-    case OP_BITNOT: return v_const(~v.k);
-    default:        return v_const(v.k);
+    int64_t k;
+    enum eval_status status = eval_unary(e->op, v.k, &k);
+    if (status == EVAL_OVERFLOW) {
+        report_error(s, e->loc, "integer overflow in constant expression");
+        return v_bad();
     }
+    return status == EVAL_OK ? v_const(k) : v_int();
 }
 
 /* Enum variables hold only their own constants: comparing across
@@ -1334,7 +1279,7 @@ static struct value check_binary(struct sema *s, struct ast_expr *e)
     if (!l.is_const || !r.is_const)
         return v_int();
     int64_t k;
-    if (!fold_binary(op, l.k, r.k, &k)) {
+    if (eval_binary(op, l.k, r.k, &k) != EVAL_OK) {
         report_error(s, e->loc, "integer overflow in constant expression");
         return v_bad();
     }

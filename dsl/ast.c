@@ -7,6 +7,7 @@
  * sema can hand out pointers freely without thinking about ownership.
  */
 #include "ast.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,29 +36,18 @@ struct ast_arena {
     struct ast_block *head;         /* the block being filled comes first */
 };
 
-/* Out of memory in the compiler: nothing sensible is left to do. */
-static void oom(void)
-{
-    fputs("lockstep: out of memory\n", stderr);
-    abort();
-}
-
 static struct ast_block *block_new(size_t size)
 {
     if (size > SIZE_MAX - sizeof(struct ast_block))
-        oom();
-    struct ast_block *b = calloc(1, sizeof *b + size);
-    if (!b)
-        oom();
+        xalloc_oom();
+    struct ast_block *b = xcalloc(1, sizeof *b + size);
     b->size = size;
     return b;
 }
 
 struct ast_arena *ast_arena_new(void)
 {
-    struct ast_arena *a = calloc(1, sizeof *a);
-    if (!a)
-        oom();
+    struct ast_arena *a = xcalloc(1, sizeof *a);
     return a;
 }
 
@@ -81,7 +71,7 @@ void *ast_alloc(struct ast_arena *a, size_t size)
     if (size == 0)
         size = 1;
     if (size > SIZE_MAX - ALIGN)
-        oom();
+        xalloc_oom();
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (size > BLOCK_SIZE / 4) {
         struct ast_block *b = block_new(size);

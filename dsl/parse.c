@@ -12,6 +12,7 @@
 
 #include "parse_int.h"
 #include "pp.h"
+#include "xalloc.h"
 
 #define MAX_NESTING 256
 
@@ -100,6 +101,16 @@ static struct driver *driver_of(struct parse_ctx *ctx)
 {
     return (struct driver *)ctx;            /* ctx is the first member */
 }
+
+/* Append node to the singly linked list (head, tail), linked by ->next. */
+#define APPEND(head, tail, node)            \
+    do {                                    \
+        if (tail)                           \
+            (tail)->next = (node);          \
+        else                                \
+            (head) = (node);                \
+        (tail) = (node);                    \
+    } while (0)
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -205,11 +216,7 @@ void pb_meta_add(struct parse_ctx *ctx, const struct token *key,
     m->loc = key->loc;
     m->value = value.text;
     m->value_loc = value.loc;
-    if (ctx->last_meta)
-        ctx->last_meta->next = m;
-    else
-        ctx->rule->meta = m;
-    ctx->last_meta = m;
+    APPEND(ctx->rule->meta, ctx->last_meta, m);
 }
 
 void pb_state_begin(struct parse_ctx *ctx, const struct token *kw)
@@ -228,11 +235,7 @@ static struct ast_var *new_var(struct parse_ctx *ctx, const struct token *name,
     v->name = tok_str(ctx, name);
     v->loc = name->loc;
     v->init = init;
-    if (ctx->last_var)
-        ctx->last_var->next = v;
-    else
-        ctx->rule->vars = v;
-    ctx->last_var = v;
+    APPEND(ctx->rule->vars, ctx->last_var, v);
     return v;
 }
 
@@ -261,11 +264,7 @@ struct const_list pb_const_list(struct parse_ctx *ctx, struct const_list *l,
     c->name = tok_str(ctx, name);
     c->loc = name->loc;
     c->value = r.count++;
-    if (r.tail)
-        r.tail->next = c;
-    else
-        r.head = c;
-    r.tail = c;
+    APPEND(r.head, r.tail, c);
     return r;
 }
 
@@ -294,11 +293,7 @@ void pb_watch(struct parse_ctx *ctx, const struct token *kw,
     wa->when = (enum ast_when)w;
     wa->key = key;
     wa->loc = kw->loc;
-    if (ctx->last_watch)
-        ctx->last_watch->next = wa;
-    else
-        ctx->rule->watches = wa;
-    ctx->last_watch = wa;
+    APPEND(ctx->rule->watches, ctx->last_watch, wa);
 }
 
 void pb_handler(struct parse_ctx *ctx, const struct event_list *events,
@@ -315,21 +310,13 @@ void pb_handler(struct parse_ctx *ctx, const struct event_list *events,
     h->guard_or_null = guard->or_null;
     h->body = body;
     h->loc = events->head->loc;
-    if (ctx->last_handler)
-        ctx->last_handler->next = h;
-    else
-        ctx->rule->handlers = h;
-    ctx->last_handler = h;
+    APPEND(ctx->rule->handlers, ctx->last_handler, h);
 }
 
 struct event_list pb_event_list(struct event_list *l, struct ast_event *e)
 {
     struct event_list r = l ? *l : (struct event_list){ NULL, NULL };
-    if (r.tail)
-        r.tail->next = e;
-    else
-        r.head = e;
-    r.tail = e;
+    APPEND(r.head, r.tail, e);
     return r;
 }
 
@@ -364,11 +351,7 @@ struct ast_stmt *pb_block(struct parse_ctx *ctx, const struct token *lbrace,
 struct stmt_list pb_stmt_list(struct stmt_list *l, struct ast_stmt *s)
 {
     struct stmt_list r = *l;
-    if (r.tail)
-        r.tail->next = s;
-    else
-        r.head = s;
-    r.tail = s;
+    APPEND(r.head, r.tail, s);
     return r;
 }
 
@@ -512,11 +495,7 @@ struct ast_expr *pb_cond(struct parse_ctx *ctx, const struct token *t,
 struct expr_list pb_expr_list(struct expr_list *l, struct ast_expr *e)
 {
     struct expr_list r = l ? *l : (struct expr_list){ NULL, NULL };
-    if (r.tail)
-        r.tail->next = e;
-    else
-        r.head = e;
-    r.tail = e;
+    APPEND(r.head, r.tail, e);
     return r;
 }
 
@@ -577,16 +556,14 @@ static bool check_token(struct driver *dr, const struct token *t)
 static struct ast_rule *parse_file_id(struct src_manager *sm, struct diag *d,
                                       uint32_t file, const struct parse_options *opt)
 {
-    struct driver *dr = calloc(1, sizeof *dr);
+    struct driver *dr = xcalloc(1, sizeof *dr);
     struct pp *pp = pp_new(sm, d, opt);
     void *parser = lsParseAlloc(malloc);
     int errors_before = d->error_count;
     struct token t;
 
-    if (!dr || !parser) {
-        fputs("lockstep: out of memory\n", stderr);
-        abort();
-    }
+    if (!parser)
+        xalloc_oom();
     _Static_assert(TK_INTEGER < PB_MAX_TOKENS, "PB_MAX_TOKENS too small");
     struct ast_rule *rule = ast_rule_new(sm, sm->files[file].path, file);
     dr->ctx.rule = rule;

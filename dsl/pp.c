@@ -29,6 +29,7 @@
 
 #include "eval.h"
 #include "pp.h"
+#include "xalloc.h"
 
 #define MAX_INCLUDE_DEPTH   64
 #define MAX_EXPANSION_DEPTH 200
@@ -96,16 +97,6 @@ struct tokin {
 static int expand_list(struct pp *p, const struct tokvec *in, struct tokvec *out);
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static void *xrealloc(void *ptr, size_t size)
-{
-    void *q = realloc(ptr, size ? size : 1);
-    if (!q) {
-        fputs("lockstep: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
 
 static void vec_push(struct tokvec *v, const struct token *t)
 {
@@ -488,7 +479,7 @@ static bool ce_primary(struct cexpr *c, int64_t *v)
     }
     c->pos++;
     int64_t a;
-    return ce_primary(c, &a) && eval_unary(op, a, v);
+    return ce_primary(c, &a) && eval_unary(op, a, v) != EVAL_NOT_CONSTANT;
 }
 
 /* Precedence climbing over binary operators, then ?: (lowest). */
@@ -506,7 +497,7 @@ static bool ce_expr(struct cexpr *c, int min_prec, int64_t *v)
         int64_t rhs;
         if (!ce_expr(c, prec, &rhs))
             return false;
-        if (!eval_binary(op, *v, rhs, v)) {
+        if (eval_binary(op, *v, rhs, v) == EVAL_DIV_ZERO) {
             pp_fail(c->pp, t->loc, "division by zero in preprocessor expression");
             return false;
         }
@@ -923,7 +914,7 @@ static int run_directive(struct pp *p, const struct token *hash)
         struct frame *f = &p->frames[p->depth - 1];
         if (line.len == 1 && tok_is(&line.v[0], "once") && f->real_path) {
             p->once = xrealloc(p->once, (p->once_len + 1) * sizeof *p->once);
-            p->once[p->once_len++] = strdup(f->real_path);
+            p->once[p->once_len++] = xstrdup(f->real_path);
         }                                           /* other pragmas: ignored */
     } else {
         rc = pp_fail(p, dir.loc, "invalid preprocessing directive '#%.*s'",

@@ -16,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "source.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,21 +28,6 @@
 
 static const char too_large[] = "is too large (the limit is 64 MiB)";
 
-/* Out of memory in the compiler: nothing sensible is left to do. */
-static void oom(void)
-{
-    fputs("lockstep: out of memory\n", stderr);
-    abort();
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-    p = realloc(p, size ? size : 1);
-    if (!p)
-        oom();
-    return p;
-}
-
 /* Grow an array of `elem` byte elements so index `need` fits; *cap is
  * doubled (starting at `first`).  Returns the possibly moved array. */
 static void *grow(void *array, uint32_t *cap, uint32_t need, size_t elem,
@@ -52,11 +38,11 @@ static void *grow(void *array, uint32_t *cap, uint32_t need, size_t elem,
     uint32_t n = *cap ? *cap : first;
     while (n <= need) {
         if (n > UINT32_MAX / 2)
-            oom();
+            xalloc_oom();
         n *= 2;
     }
     if ((size_t)n > SIZE_MAX / elem)
-        oom();
+        xalloc_oom();
     *cap = n;
     return xrealloc(array, (size_t)n * elem);
 }

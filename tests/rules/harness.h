@@ -54,7 +54,63 @@ void harness_irql(struct harness *h, int depth, ...);
 int harness_event(struct harness *h, const char *function, enum ls_when when,
                   ls_word ret, int nargs, ...);
 
+/* Deliver one call: its entry (return value 0) then its exit (return value
+ * ret), both with the same nargs arguments, each an ls_word as for
+ * harness_event.  Returns the new verdicts of both events. */
+int harness_call(struct harness *h, const char *function, ls_word ret, int nargs, ...);
+
 /* Live (not stopped) keyed instances. */
 int harness_live(const struct harness *h);
+
+/* ---- the descriptor ------------------------------------------------------ */
+
+/* The index of rule's handler for (function, when), or -1. */
+int harness_find_handler(const struct ls_rule *rule, const char *function,
+                         enum ls_when when);
+
+/* That handler, or NULL. */
+const struct ls_handler *harness_handler(const struct ls_rule *rule,
+                                         const char *function, enum ls_when when);
+
+/* True if the handler exists and is keyed by argument $n alone (no "or
+ * NULL" fallback to every instance). */
+bool harness_guarded_by_arg(const struct ls_rule *rule, const char *function,
+                            enum ls_when when, unsigned n);
+
+/* True if the handler exists and has no guard: it reaches every instance. */
+bool harness_unguarded(const struct ls_rule *rule, const char *function,
+                       enum ls_when when);
+
+/* The handler's role ("HW_STARTIO"), or NULL when it has none or there is
+ * no such handler. */
+const char *harness_role(const struct ls_rule *rule, const char *function,
+                         enum ls_when when);
+
+/* True if rule's watch i exists and creates instances at (function, when)
+ * keyed by argument $n. */
+bool harness_watch_is(const struct ls_rule *rule, unsigned i, const char *function,
+                      enum ls_when when, unsigned n);
+
+/* ---- the Storport calls the tests make ---------------------------------- */
+
+/* KeAcquireSpinLock(lock, &OldIrql) and KeReleaseSpinLock(lock, NewIrql),
+ * entry then exit; new verdicts. */
+int harness_acquire_spin_lock(struct harness *h, ls_word lock, ls_word old_irql);
+int harness_release_spin_lock(struct harness *h, ls_word lock, ls_word new_irql);
+
+/* KeAcquireInStackQueuedSpinLock(lock, &handle) and
+ * KeReleaseInStackQueuedSpinLock(&handle), entry then exit; new verdicts. */
+int harness_acquire_queued(struct harness *h, ls_word lock, ls_word handle);
+int harness_release_queued(struct harness *h, ls_word handle);
+
+/* The twelve miniport routines Storport calls (sdv_RunHwStartIo, ...), as
+ * the rules that check them at their return name them. */
+#define HARNESS_ROUTINES 12
+extern const char *const harness_routines[HARNESS_ROUTINES];
+
+/* The harness runs a miniport routine with a device extension and an SRB:
+ * its entry, or its exit returning TRUE.  New verdicts. */
+int harness_routine_entry(struct harness *h, const char *routine);
+int harness_routine_exit(struct harness *h, const char *routine);
 
 #endif

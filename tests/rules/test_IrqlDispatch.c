@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/IrqlDispatch.h"
 
@@ -35,59 +36,24 @@ static const char ABOVE[] = " is called above DISPATCH_LEVEL; it must be called 
  * (returns FALSE: the queue was not busy). */
 static int insert_device_queue(struct harness *h)
 {
-    return harness_event(h, "KeInsertDeviceQueue", LS_ENTRY, 0, 2, DEVICE_QUEUE, QUEUE_ENTRY)
-         + harness_event(h, "KeInsertDeviceQueue", LS_EXIT, 0, 2, DEVICE_QUEUE, QUEUE_ENTRY);
-}
-
-static const struct ls_handler *find_handler(const char *function, enum ls_when when)
-{
-    const struct ls_rule *r = &ls_rule_IrqlDispatch;
-    for (uint32_t i = 0; i < r->handler_count; i++)
-        if (r->handlers[i].when == when && strcmp(r->handlers[i].function, function) == 0)
-            return &r->handlers[i];
-    return NULL;
+    return harness_call(h, "KeInsertDeviceQueue", 0, 2, DEVICE_QUEUE, QUEUE_ENTRY);
 }
 
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_IrqlDispatch;
 
-    CHECK_STR(r->name, "IrqlDispatch");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
-    CHECK_STR(r->spec_path, "specs/storport/IrqlDispatch.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_IrqlDispatch));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
+    /* no state variables: an empty description */
+    harness_check_descriptor(r, "IrqlDispatch", sizeof(struct ls_state_IrqlDispatch), "");
 
     CHECK(r->handler_count == NROUTINES);
-    for (size_t i = 0; i < NROUTINES; i++) {
-        const struct ls_handler *hd = find_handler(ROUTINES[i], LS_ENTRY);
-        CHECK(hd && hd->guard.kind == LS_OP_NONE && hd->role == NULL);
-    }
+    for (size_t i = 0; i < NROUTINES; i++)
+        CHECK(harness_unguarded(r, ROUTINES[i], LS_ENTRY)
+              && harness_role(r, ROUTINES[i], LS_ENTRY) == NULL);
     CHECK(r->watch_count == 0);
 
     /* sdv_irql_current is compared with DISPATCH_LEVEL */
-    CHECK(r->case_count == 1);
-    if (r->case_count >= 1) {
-        const struct ls_value_cases *c = &r->cases[0];
-        CHECK(c->function == NULL);
-        CHECK(c->operand.kind == LS_OP_IRQL && c->operand.index == 0);
-        CHECK(c->count == 1 && c->values[0] == 2);
-    }
-
-    _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
-    r->init(s1);
-    r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
-    /* no state variables: an empty description */
-    char buf[16] = "x";
-    CHECK(r->format_state(s1, buf, sizeof buf) == 0);
-    CHECK_STR(buf, "");
+    harness_check_irql_case(r, 2);
 }
 
 /* Every routine at DISPATCH_LEVEL, in a DPC: nothing to report. */

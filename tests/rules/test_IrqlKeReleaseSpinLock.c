@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/IrqlKeReleaseSpinLock.h"
 
@@ -104,17 +105,11 @@ static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_IrqlKeReleaseSpinLock;
 
-    CHECK_STR(r->name, "IrqlKeReleaseSpinLock");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
+    /* no state variables: an empty description */
+    harness_check_descriptor(r, "IrqlKeReleaseSpinLock",
+                             sizeof(struct ls_state_IrqlKeReleaseSpinLock), "");
     CHECK_STR(r->help, "https://learn.microsoft.com/windows-hardware/drivers/devtest/"
               "storport-irqlkereleasespinlock");
-    CHECK_STR(r->spec_path, "specs/storport/IrqlKeReleaseSpinLock.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->summary && strlen(r->summary) > 0);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_IrqlKeReleaseSpinLock));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
 
     CHECK(r->handler_count == 1);
     if (r->handler_count >= 1) {
@@ -127,24 +122,7 @@ static void descriptor(void)
     CHECK(r->ext_operand_count == 0);
 
     /* the constants a static analyser splits sdv_irql_current on */
-    CHECK(r->case_count == 1);
-    if (r->case_count >= 1) {
-        const struct ls_value_cases *c = &r->cases[0];
-        CHECK(c->function == NULL);                 /* an environment operand */
-        CHECK(c->operand.kind == LS_OP_IRQL && c->operand.index == 0);
-        CHECK(c->count == 1 && c->values[0] == DISPATCH);
-    }
-
-    _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
-    r->init(s1);
-    r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
-    char buf[16] = "x";
-    CHECK(r->format_state(s1, buf, sizeof buf) == 0);   /* no state variables */
-    CHECK_STR(buf, "");
+    harness_check_irql_case(r, DISPATCH);
 }
 
 /* Acquired at PASSIVE_LEVEL, released back to PASSIVE_LEVEL. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/QueuedSpinLockRelease.h"
 
@@ -23,66 +24,19 @@ static const char MSG_NOT_ACQUIRED[] =
     "KeReleaseInStackQueuedSpinLock releases a lock handle that was not "
     "acquired with KeAcquireInStackQueuedSpinLock.";
 
-/* KeAcquireInStackQueuedSpinLock(lock, &handle): entry then exit. */
-static int acquire(struct harness *h, ls_word lock, ls_word handle)
-{
-    return harness_event(h, "KeAcquireInStackQueuedSpinLock", LS_ENTRY, 0, 2, lock, handle)
-         + harness_event(h, "KeAcquireInStackQueuedSpinLock", LS_EXIT, 0, 2, lock, handle);
-}
-
-/* KeReleaseInStackQueuedSpinLock(&handle): entry then exit. */
-static int release(struct harness *h, ls_word handle)
-{
-    return harness_event(h, "KeReleaseInStackQueuedSpinLock", LS_ENTRY, 0, 1, handle)
-         + harness_event(h, "KeReleaseInStackQueuedSpinLock", LS_EXIT, 0, 1, handle);
-}
-
-static const struct ls_handler *find_handler(const char *function, enum ls_when when)
-{
-    const struct ls_rule *r = &ls_rule_QueuedSpinLockRelease;
-    for (uint32_t i = 0; i < r->handler_count; i++)
-        if (r->handlers[i].when == when && strcmp(r->handlers[i].function, function) == 0)
-            return &r->handlers[i];
-    return NULL;
-}
-
-static bool guarded_by_arg(const struct ls_handler *hd, unsigned n)
-{
-    return hd && hd->guard.kind == LS_OP_ARG && hd->guard.index == n && !hd->guard_or_null;
-}
-
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_QueuedSpinLockRelease;
 
-    CHECK_STR(r->name, "QueuedSpinLockRelease");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
-    CHECK_STR(r->spec_path, "specs/storport/QueuedSpinLockRelease.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_QueuedSpinLockRelease));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
+    harness_check_descriptor(r, "QueuedSpinLockRelease",
+                             sizeof(struct ls_state_QueuedSpinLockRelease), "s=unlocked");
 
     /* the acquire keys by its handle ($2), the release by its only argument */
     CHECK(r->handler_count == 2);
-    CHECK(guarded_by_arg(find_handler("KeAcquireInStackQueuedSpinLock", LS_EXIT), 2));
-    CHECK(guarded_by_arg(find_handler("KeReleaseInStackQueuedSpinLock", LS_ENTRY), 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireInStackQueuedSpinLock", LS_EXIT, 2));
+    CHECK(harness_guarded_by_arg(r, "KeReleaseInStackQueuedSpinLock", LS_ENTRY, 1));
     CHECK(r->watch_count == 1);
-    CHECK_STR(r->watches[0].function, "KeAcquireInStackQueuedSpinLock");
-    CHECK(r->watches[0].when == LS_EXIT);
-    CHECK(r->watches[0].key.kind == LS_OP_ARG && r->watches[0].key.index == 2);
-
-    _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
-    r->init(s1);
-    r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
-    char buf[64];
-    CHECK(r->format_state(s1, buf, sizeof buf) == (int)strlen("s=unlocked"));
-    CHECK_STR(buf, "s=unlocked");
+    CHECK(harness_watch_is(r, 0, "KeAcquireInStackQueuedSpinLock", LS_EXIT, 2));
 }
 
 static void acquire_release_clean(void)
@@ -90,11 +44,11 @@ static void acquire_release_clean(void)
     struct harness h;
     char buf[64];
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
     CHECK(h.count == 1 && h.inst[0].key == HANDLE_1);   /* keyed by the handle */
     ls_rule_QueuedSpinLockRelease.format_state(h.inst[0].state, buf, sizeof buf);
     CHECK_STR(buf, "s=locked");
-    CHECK(release(&h, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     ls_rule_QueuedSpinLockRelease.format_state(h.inst[0].state, buf, sizeof buf);
     CHECK_STR(buf, "s=unlocked");
     CHECK(h.verdicts == 0);
@@ -106,7 +60,7 @@ static void release_of_handle_never_acquired(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(release(&h, HANDLE_1) == 1);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_NOT_ACQUIRED);
     CHECK(h.verdict_keys[0] == HANDLE_1);
@@ -118,8 +72,8 @@ static void double_release(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     CHECK(harness_event(&h, "KeReleaseInStackQueuedSpinLock", LS_ENTRY, 0, 1, HANDLE_1) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_NOT_ACQUIRED);
@@ -132,10 +86,10 @@ static void release_through_wrong_handle(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_2) == 1);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_2) == 1);
     CHECK(h.verdict_keys[0] == HANDLE_2);
-    CHECK(release(&h, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     CHECK(h.verdicts == 1);
 }
 
@@ -145,12 +99,12 @@ static void handle_reused_after_release(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
-    CHECK(acquire(&h, LOCK_B, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_B, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     CHECK(h.verdicts == 0);
     CHECK(h.count == 1);
 }
@@ -159,10 +113,10 @@ static void two_handles_interleaved(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(acquire(&h, LOCK_B, HANDLE_2) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_2) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_B, HANDLE_2) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_2) == 0);
     CHECK(h.verdicts == 0);
     CHECK(harness_live(&h) == 2);
 }
@@ -173,10 +127,10 @@ static void nested_acquire_same_handle(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 1);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 1);
     CHECK(h.verdict_keys[0] == HANDLE_1);
 }
 
@@ -185,15 +139,15 @@ static void aborted_instance_stops(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
-    CHECK(acquire(&h, LOCK_B, HANDLE_2) == 0);
-    CHECK(release(&h, HANDLE_1) == 1);
-    CHECK(release(&h, HANDLE_1) == 0);              /* no cascade */
-    CHECK(acquire(&h, LOCK_A, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
-    CHECK(release(&h, HANDLE_1) == 0);
+    CHECK(harness_acquire_queued(&h, LOCK_B, HANDLE_2) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 1);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);              /* no cascade */
+    CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     CHECK(harness_live(&h) == 1);
-    CHECK(release(&h, HANDLE_2) == 0);
-    CHECK(release(&h, HANDLE_2) == 1);
+    CHECK(harness_release_queued(&h, HANDLE_2) == 0);
+    CHECK(harness_release_queued(&h, HANDLE_2) == 1);
     CHECK(h.verdicts == 2);
     CHECK(h.verdict_keys[0] == HANDLE_1);
     CHECK(h.verdict_keys[1] == HANDLE_2);

@@ -9,17 +9,16 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/SpinLock.h"
 
 /* Addresses as a miniport's trace shows them: two KSPIN_LOCKs in the device
- * extension, the OldIrql locals on the stack, the HwStorStartIo arguments. */
+ * extension, the OldIrql locals on the stack. */
 static const ls_word LOCK_A = 0xffffa0010000;
 static const ls_word LOCK_B = 0xffffa0018000;
 static const ls_word OLD_IRQL_A = 0xffffa0020000;
 static const ls_word OLD_IRQL_B = 0xffffa0020008;
-static const ls_word DEVEXT = 0xffffa0100000;
-static const ls_word SRB = 0xffffa0200000;
 static const ls_word PASSIVE = 0, DISPATCH = 2;
 
 static const char MSG_TWICE[] =
@@ -30,114 +29,40 @@ static const char MSG_RETURN_STARTIO[] =
     "sdv_RunHwStartIo returns to Storport while still holding a spin lock "
     "acquired with KeAcquireSpinLock.";
 
-/* The twelve miniport routines the rule checks at their return. */
-static const char *const ROUTINES[] = {
-    "sdv_RunHwStartIo", "sdv_RunHwBuildIo", "sdv_RunHwInterrupt",
-    "sdv_RunHwMSIInterrupt", "sdv_RunHwDpcRoutine", "sdv_RunHwTimer",
-    "sdv_RunHwFindAdapter", "sdv_RunHwInitialize", "sdv_RunHwPassiveInitialize",
-    "sdv_RunHwResetBus", "sdv_RunHwAdapterControl", "sdv_RunHwUnitControl",
-};
-#define NROUTINES (sizeof ROUTINES / sizeof ROUTINES[0])
-
-/* KeAcquireSpinLock(lock, &OldIrql): entry then exit.  Returns the new
- * verdicts of both events. */
-static int acquire(struct harness *h, ls_word lock, ls_word old_irql)
-{
-    return harness_event(h, "KeAcquireSpinLock", LS_ENTRY, 0, 2, lock, old_irql)
-         + harness_event(h, "KeAcquireSpinLock", LS_EXIT, 0, 2, lock, old_irql);
-}
-
-/* KeReleaseSpinLock(lock, NewIrql): entry then exit. */
-static int release(struct harness *h, ls_word lock, ls_word new_irql)
-{
-    return harness_event(h, "KeReleaseSpinLock", LS_ENTRY, 0, 2, lock, new_irql)
-         + harness_event(h, "KeReleaseSpinLock", LS_EXIT, 0, 2, lock, new_irql);
-}
-
-/* The harness runs a miniport routine: entry, and (routine_exit) its
- * return with TRUE. */
-static int routine_entry(struct harness *h, const char *routine)
-{
-    return harness_event(h, routine, LS_ENTRY, 0, 2, DEVEXT, SRB);
-}
-
-static int routine_exit(struct harness *h, const char *routine)
-{
-    return harness_event(h, routine, LS_EXIT, 1, 2, DEVEXT, SRB);
-}
-
-/* A handler of the module for (function, when), or NULL. */
-static const struct ls_handler *find_handler(const char *function, enum ls_when when)
-{
-    const struct ls_rule *r = &ls_rule_SpinLock;
-    for (uint32_t i = 0; i < r->handler_count; i++)
-        if (r->handlers[i].when == when && strcmp(r->handlers[i].function, function) == 0)
-            return &r->handlers[i];
-    return NULL;
-}
-
-static bool guarded_by_arg(const struct ls_handler *hd, unsigned n)
-{
-    return hd && hd->guard.kind == LS_OP_ARG && hd->guard.index == n && !hd->guard_or_null;
-}
-
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_SpinLock;
 
-    CHECK_STR(r->name, "SpinLock");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
-    CHECK_STR(r->spec_path, "specs/storport/SpinLock.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->summary && strlen(r->summary) > 0);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_SpinLock));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
+    harness_check_descriptor(r, "SpinLock", sizeof(struct ls_state_SpinLock), "s=unlocked");
 
     /* two acquires (entry and exit), the release, twelve routine exits */
-    CHECK(r->handler_count == 5 + NROUTINES);
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLock", LS_ENTRY), 1));
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLock", LS_EXIT), 1));
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLockRaiseToDpc", LS_ENTRY), 1));
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLockRaiseToDpc", LS_EXIT), 1));
-    CHECK(guarded_by_arg(find_handler("KeReleaseSpinLock", LS_ENTRY), 1));
-    CHECK(find_handler("KeReleaseSpinLock", LS_EXIT) == NULL);
-    for (size_t i = 0; i < NROUTINES; i++) {
-        const struct ls_handler *hd = find_handler(ROUTINES[i], LS_EXIT);
-        CHECK(hd && hd->guard.kind == LS_OP_NONE);
-        CHECK(hd && hd->role && strncmp(hd->role, "HW_", 3) == 0);
-        CHECK(find_handler(ROUTINES[i], LS_ENTRY) == NULL);
-    }
-    const struct ls_handler *startio = find_handler("sdv_RunHwStartIo", LS_EXIT);
-    CHECK(startio && startio->role && strcmp(startio->role, "HW_STARTIO") == 0);
+    CHECK(r->handler_count == 5 + HARNESS_ROUTINES);
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLock", LS_ENTRY, 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLock", LS_EXIT, 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLockRaiseToDpc", LS_ENTRY, 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, 1));
+    CHECK(harness_guarded_by_arg(r, "KeReleaseSpinLock", LS_ENTRY, 1));
+    CHECK(harness_find_handler(r, "KeReleaseSpinLock", LS_EXIT) < 0);
+    harness_check_routine_exits(r);
+    CHECK_STR(harness_role(r, "sdv_RunHwStartIo", LS_EXIT), "HW_STARTIO");
 
     CHECK(r->watch_count == 2);
-    CHECK_STR(r->watches[0].function, "KeAcquireSpinLock");
-    CHECK_STR(r->watches[1].function, "KeAcquireSpinLockRaiseToDpc");
-    for (uint32_t i = 0; i < r->watch_count && i < 2; i++) {
-        CHECK(r->watches[i].when == LS_EXIT);
-        CHECK(r->watches[i].key.kind == LS_OP_ARG && r->watches[i].key.index == 1);
-    }
+    CHECK(harness_watch_is(r, 0, "KeAcquireSpinLock", LS_EXIT, 1));
+    CHECK(harness_watch_is(r, 1, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, 1));
     CHECK(r->ext_operand_count == 0);
 
-    /* init is deterministic down to the last byte, whatever was there */
+    /* an acquire's exit moves the state away from the initial one; the new
+     * state is described in full, and truncated */
     _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
     r->init(s1);
     r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
     char buf[64];
-    CHECK(r->format_state(s1, buf, sizeof buf) == (int)strlen("s=unlocked"));
-    CHECK_STR(buf, "s=unlocked");
     struct ls_event ev = { .when = LS_EXIT, .nargs = 2, .args = { LOCK_A, OLD_IRQL_A } };
     struct ls_verdict v;
-    const struct ls_handler *locks = find_handler("KeAcquireSpinLock", LS_EXIT);
-    CHECK(locks != NULL);
-    if (locks)
-        CHECK(r->step(s1, (unsigned)(locks - r->handlers), &ev, NULL, &v) == LS_STEP_CONTINUE);
+    int locks = harness_find_handler(r, "KeAcquireSpinLock", LS_EXIT);
+    CHECK(locks >= 0);
+    if (locks >= 0)
+        CHECK(r->step(s1, (unsigned)locks, &ev, NULL, &v) == LS_STEP_CONTINUE);
     r->format_state(s1, buf, sizeof buf);
     CHECK_STR(buf, "s=locked");
     CHECK(memcmp(s1, s2, r->state_size) != 0);
@@ -151,12 +76,12 @@ static void acquire_release_clean(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);     /* again, after the release */
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* again, after the release */
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
     CHECK(h.verdicts == 0);
     CHECK(harness_live(&h) == 1);
 }
@@ -169,8 +94,8 @@ static void raise_to_dpc_clean(void)
     harness_init(&h, &ls_rule_SpinLock);
     CHECK(harness_event(&h, "KeAcquireSpinLockRaiseToDpc", LS_ENTRY, 0, 1, LOCK_A) == 0);
     CHECK(harness_event(&h, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, PASSIVE, 1, LOCK_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwInterrupt") == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwInterrupt") == 0);
     CHECK(h.verdicts == 0);
 }
 
@@ -179,13 +104,13 @@ static void two_locks_interleaved(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
     CHECK(harness_live(&h) == 2);
-    CHECK(release(&h, LOCK_A, DISPATCH) == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
     CHECK(h.verdicts == 0);
     CHECK(harness_live(&h) == 2);
 }
@@ -197,8 +122,8 @@ static void nested_acquire_same_lock(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(harness_event(&h, "KeAcquireSpinLockRaiseToDpc", LS_ENTRY, 0, 1, LOCK_A) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_TWICE_DPC);
@@ -211,7 +136,7 @@ static void nested_acquire_same_lock_twice_ke(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(harness_event(&h, "KeAcquireSpinLock", LS_ENTRY, 0, 2, LOCK_A, OLD_IRQL_B) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_TWICE);
@@ -223,11 +148,11 @@ static void nested_different_locks(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_B, DISPATCH) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwDpcRoutine") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, DISPATCH) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwDpcRoutine") == 0);
     CHECK(h.verdicts == 0);
 }
 
@@ -236,11 +161,11 @@ static void routine_returns_with_lock_held(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_B, DISPATCH) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 1);
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, DISPATCH) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_RETURN_STARTIO);
     CHECK(h.verdict_keys[0] == LOCK_A);
@@ -254,9 +179,9 @@ static void routine_returns_with_two_locks_held(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwInterrupt") == 2);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwInterrupt") == 2);
     CHECK(h.verdicts == 2);
     CHECK_STR(h.messages[0], "sdv_RunHwInterrupt returns to Storport while still "
               "holding a spin lock acquired with KeAcquireSpinLock.");
@@ -270,15 +195,15 @@ static void routine_returns_with_two_locks_held(void)
  * message names it. */
 static void every_routine_checked_at_return(void)
 {
-    for (size_t i = 0; i < NROUTINES; i++) {
+    for (size_t i = 0; i < HARNESS_ROUTINES; i++) {
         struct harness h;
         char want[200];
         harness_init(&h, &ls_rule_SpinLock);
-        CHECK(routine_entry(&h, ROUTINES[i]) == 0);
-        CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-        CHECK(routine_exit(&h, ROUTINES[i]) == 1);
+        CHECK(harness_routine_entry(&h, harness_routines[i]) == 0);
+        CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+        CHECK(harness_routine_exit(&h, harness_routines[i]) == 1);
         snprintf(want, sizeof want, "%s returns to Storport while still holding "
-                 "a spin lock acquired with KeAcquireSpinLock.", ROUTINES[i]);
+                 "a spin lock acquired with KeAcquireSpinLock.", harness_routines[i]);
         CHECK_STR(h.messages[0], want);
         CHECK(h.verdict_keys[0] == LOCK_A);
     }
@@ -290,11 +215,11 @@ static void release_without_acquire(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);     /* and B is usable afterwards */
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);     /* and B is usable afterwards */
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK(h.verdicts == 0);
 }
 
@@ -313,10 +238,10 @@ static void late_instance_saw_unguarded_event(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwDpcRoutine") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwDpcRoutine") == 0);
     CHECK(h.count == 1);
 
     /* B's first event creates it from the default instance */
@@ -327,7 +252,7 @@ static void late_instance_saw_unguarded_event(void)
     CHECK(harness_event(&h, "KeAcquireSpinLock", LS_EXIT, 0, 2, LOCK_B, OLD_IRQL_B) == 0);
 
     /* B held at the next return: reported for B alone */
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 1);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_RETURN_STARTIO);
     CHECK(h.verdict_keys[0] == LOCK_B);
@@ -340,14 +265,14 @@ static void aborted_instance_stops(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLock);
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 1);     /* the entry aborts */
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 1);     /* the entry aborts */
     CHECK(harness_live(&h) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);     /* a third time: no cascade */
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* a third time: no cascade */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
     CHECK(harness_live(&h) == 1);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 1);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 1);
     CHECK(h.verdicts == 2);
     CHECK_STR(h.messages[0], MSG_TWICE);
     CHECK(h.verdict_keys[0] == LOCK_A);
@@ -356,10 +281,10 @@ static void aborted_instance_stops(void)
     CHECK(harness_live(&h) == 0);
 
     /* the next invocation: A and B are both stopped for good */
-    CHECK(routine_entry(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(routine_exit(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
     CHECK(h.verdicts == 2);
 }
 

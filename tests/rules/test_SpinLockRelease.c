@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/SpinLockRelease.h"
 
@@ -23,93 +24,43 @@ static const char MSG_NOT_ACQUIRED[] =
     "KeReleaseSpinLock releases a spin lock that was not acquired with "
     "KeAcquireSpinLock or KeAcquireSpinLockRaiseToDpc.";
 
-/* KeAcquireSpinLock(lock, &OldIrql): entry then exit; new verdicts. */
-static int acquire(struct harness *h, ls_word lock, ls_word old_irql)
-{
-    return harness_event(h, "KeAcquireSpinLock", LS_ENTRY, 0, 2, lock, old_irql)
-         + harness_event(h, "KeAcquireSpinLock", LS_EXIT, 0, 2, lock, old_irql);
-}
-
 /* OldIrql = KeAcquireSpinLockRaiseToDpc(lock) at PASSIVE_LEVEL. */
 static int acquire_raise_to_dpc(struct harness *h, ls_word lock)
 {
-    return harness_event(h, "KeAcquireSpinLockRaiseToDpc", LS_ENTRY, 0, 1, lock)
-         + harness_event(h, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, PASSIVE, 1, lock);
-}
-
-/* KeReleaseSpinLock(lock, NewIrql): entry then exit. */
-static int release(struct harness *h, ls_word lock, ls_word new_irql)
-{
-    return harness_event(h, "KeReleaseSpinLock", LS_ENTRY, 0, 2, lock, new_irql)
-         + harness_event(h, "KeReleaseSpinLock", LS_EXIT, 0, 2, lock, new_irql);
-}
-
-static const struct ls_handler *find_handler(const char *function, enum ls_when when)
-{
-    const struct ls_rule *r = &ls_rule_SpinLockRelease;
-    for (uint32_t i = 0; i < r->handler_count; i++)
-        if (r->handlers[i].when == when && strcmp(r->handlers[i].function, function) == 0)
-            return &r->handlers[i];
-    return NULL;
-}
-
-static bool guarded_by_arg(const struct ls_handler *hd, unsigned n)
-{
-    return hd && hd->guard.kind == LS_OP_ARG && hd->guard.index == n && !hd->guard_or_null;
+    return harness_call(h, "KeAcquireSpinLockRaiseToDpc", PASSIVE, 1, lock);
 }
 
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_SpinLockRelease;
 
-    CHECK_STR(r->name, "SpinLockRelease");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
-    CHECK_STR(r->spec_path, "specs/storport/SpinLockRelease.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_SpinLockRelease));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
+    harness_check_descriptor(r, "SpinLockRelease", sizeof(struct ls_state_SpinLockRelease),
+                             "s=unlocked");
 
     CHECK(r->handler_count == 3);
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLock", LS_EXIT), 1));
-    CHECK(guarded_by_arg(find_handler("KeAcquireSpinLockRaiseToDpc", LS_EXIT), 1));
-    CHECK(guarded_by_arg(find_handler("KeReleaseSpinLock", LS_ENTRY), 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLock", LS_EXIT, 1));
+    CHECK(harness_guarded_by_arg(r, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, 1));
+    CHECK(harness_guarded_by_arg(r, "KeReleaseSpinLock", LS_ENTRY, 1));
 
     CHECK(r->watch_count == 2);
-    CHECK_STR(r->watches[0].function, "KeAcquireSpinLock");
-    CHECK_STR(r->watches[1].function, "KeAcquireSpinLockRaiseToDpc");
-    for (uint32_t i = 0; i < r->watch_count && i < 2; i++) {
-        CHECK(r->watches[i].when == LS_EXIT);
-        CHECK(r->watches[i].key.kind == LS_OP_ARG && r->watches[i].key.index == 1);
-    }
-
-    _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
-    r->init(s1);
-    r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
-    char buf[64];
-    CHECK(r->format_state(s1, buf, sizeof buf) == (int)strlen("s=unlocked"));
-    CHECK_STR(buf, "s=unlocked");
+    CHECK(harness_watch_is(r, 0, "KeAcquireSpinLock", LS_EXIT, 1));
+    CHECK(harness_watch_is(r, 1, "KeAcquireSpinLockRaiseToDpc", LS_EXIT, 1));
 }
 
 static void acquire_release_clean(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(h.count == 1 && h.inst[0].key == LOCK_A);
     char buf[64];
     ls_rule_SpinLockRelease.format_state(h.inst[0].state, buf, sizeof buf);
     CHECK_STR(buf, "s=locked");
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     ls_rule_SpinLockRelease.format_state(h.inst[0].state, buf, sizeof buf);
     CHECK_STR(buf, "s=unlocked");
     CHECK(acquire_raise_to_dpc(&h, LOCK_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(h.verdicts == 0);
     CHECK(harness_live(&h) == 1);
 }
@@ -132,13 +83,13 @@ static void release_of_other_lock(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 1);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_NOT_ACQUIRED);
     CHECK(h.verdict_keys[0] == LOCK_B);
     CHECK(harness_live(&h) == 1);                   /* A is still fine */
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(h.verdicts == 1);
 }
 
@@ -147,9 +98,9 @@ static void double_release(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 1);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 1);
     CHECK(h.verdicts == 1);
     CHECK_STR(h.messages[0], MSG_NOT_ACQUIRED);
     CHECK(h.verdict_keys[0] == LOCK_A);
@@ -159,10 +110,10 @@ static void two_locks_interleaved(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_A, DISPATCH) == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK(h.verdicts == 0);
     CHECK(harness_live(&h) == 2);
 }
@@ -174,10 +125,10 @@ static void nested_acquire_same_lock(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_A, DISPATCH) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 1);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 1);
     CHECK(h.verdicts == 1);
     CHECK(h.verdict_keys[0] == LOCK_A);
 }
@@ -191,7 +142,7 @@ static void release_of_lock_acquired_at_dpc_level(void)
     CHECK(harness_event(&h, "KeAcquireSpinLockAtDpcLevel", LS_ENTRY, 0, 1, LOCK_A) == 0);
     CHECK(harness_event(&h, "KeAcquireSpinLockAtDpcLevel", LS_EXIT, 0, 1, LOCK_A) == 0);
     CHECK(h.count == 0);                            /* not an event of this rule */
-    CHECK(release(&h, LOCK_A, DISPATCH) == 1);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 1);
     CHECK(h.verdict_keys[0] == LOCK_A);
     /* the right release is not this rule's business either */
     harness_init(&h, &ls_rule_SpinLockRelease);
@@ -205,15 +156,15 @@ static void aborted_instance_stops(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockRelease);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 1);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);       /* no cascade */
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 1);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);       /* no cascade */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(harness_live(&h) == 1);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 1);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 1);
     CHECK(h.verdicts == 2);
     CHECK(h.verdict_keys[0] == LOCK_A);
     CHECK(h.verdict_keys[1] == LOCK_B);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "checks.h"
 #include "harness.h"
 #include "storport/SpinLockSafe.h"
 
@@ -24,24 +25,10 @@ static const ls_word IO_NO_INCREMENT = 0, TRUE_ = 1;
 static const char MSG_COMPLETE[] =
     "IofCompleteRequest is called while the driver holds a spin lock.";
 
-/* KeAcquireSpinLock(lock, &OldIrql): entry then exit; new verdicts. */
-static int acquire(struct harness *h, ls_word lock, ls_word old_irql)
-{
-    return harness_event(h, "KeAcquireSpinLock", LS_ENTRY, 0, 2, lock, old_irql)
-         + harness_event(h, "KeAcquireSpinLock", LS_EXIT, 0, 2, lock, old_irql);
-}
-
-static int release(struct harness *h, ls_word lock, ls_word new_irql)
-{
-    return harness_event(h, "KeReleaseSpinLock", LS_ENTRY, 0, 2, lock, new_irql)
-         + harness_event(h, "KeReleaseSpinLock", LS_EXIT, 0, 2, lock, new_irql);
-}
-
 /* IoCompleteRequest(Irp, IO_NO_INCREMENT) as a compiled driver calls it. */
 static int complete(struct harness *h)
 {
-    return harness_event(h, "IofCompleteRequest", LS_ENTRY, 0, 2, IRP, IO_NO_INCREMENT)
-         + harness_event(h, "IofCompleteRequest", LS_EXIT, 0, 2, IRP, IO_NO_INCREMENT);
+    return harness_call(h, "IofCompleteRequest", 0, 2, IRP, IO_NO_INCREMENT);
 }
 
 /* The rule's counter, read through format_state. */
@@ -52,55 +39,24 @@ static const char *held(const struct harness *h)
     return buf;
 }
 
-static const struct ls_handler *find_handler(const char *function, enum ls_when when)
-{
-    const struct ls_rule *r = &ls_rule_SpinLockSafe;
-    for (uint32_t i = 0; i < r->handler_count; i++)
-        if (r->handlers[i].when == when && strcmp(r->handlers[i].function, function) == 0)
-            return &r->handlers[i];
-    return NULL;
-}
-
-static bool unguarded(const struct ls_handler *hd)
-{
-    return hd && hd->guard.kind == LS_OP_NONE;
-}
-
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_SpinLockSafe;
 
-    CHECK_STR(r->name, "SpinLockSafe");
-    CHECK_STR(r->model, "storport");
-    CHECK_STR(r->severity, "error");
-    CHECK_STR(r->spec_path, "specs/storport/SpinLockSafe.slic");
-    CHECK(r->abi == LS_RULE_ABI);
-    CHECK(r->spec_sha256 && strlen(r->spec_sha256) == 64);
-    CHECK(r->state_size == sizeof(struct ls_state_SpinLockSafe));
-    CHECK(r->state_size <= HARNESS_STATE_BYTES);
+    harness_check_descriptor(r, "SpinLockSafe", sizeof(struct ls_state_SpinLockSafe),
+                             "held=0");
 
     CHECK(r->handler_count == 9);
-    CHECK(unguarded(find_handler("KeAcquireSpinLock", LS_EXIT)));
-    CHECK(unguarded(find_handler("KeAcquireSpinLockAtDpcLevel", LS_EXIT)));
-    CHECK(unguarded(find_handler("IoAcquireCancelSpinLock", LS_EXIT)));
-    CHECK(unguarded(find_handler("KeReleaseSpinLock", LS_ENTRY)));
-    CHECK(unguarded(find_handler("KeReleaseSpinLockFromDpcLevel", LS_ENTRY)));
-    CHECK(unguarded(find_handler("IoReleaseCancelSpinLock", LS_ENTRY)));
-    CHECK(unguarded(find_handler("IoStartNextPacket", LS_ENTRY)));
-    CHECK(unguarded(find_handler("IoCompleteRequest", LS_ENTRY)));
-    CHECK(unguarded(find_handler("IofCompleteRequest", LS_ENTRY)));
+    CHECK(harness_unguarded(r, "KeAcquireSpinLock", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeAcquireSpinLockAtDpcLevel", LS_EXIT));
+    CHECK(harness_unguarded(r, "IoAcquireCancelSpinLock", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeReleaseSpinLock", LS_ENTRY));
+    CHECK(harness_unguarded(r, "KeReleaseSpinLockFromDpcLevel", LS_ENTRY));
+    CHECK(harness_unguarded(r, "IoReleaseCancelSpinLock", LS_ENTRY));
+    CHECK(harness_unguarded(r, "IoStartNextPacket", LS_ENTRY));
+    CHECK(harness_unguarded(r, "IoCompleteRequest", LS_ENTRY));
+    CHECK(harness_unguarded(r, "IofCompleteRequest", LS_ENTRY));
     CHECK(r->watch_count == 0);
-
-    _Alignas(max_align_t) unsigned char s1[HARNESS_STATE_BYTES], s2[HARNESS_STATE_BYTES];
-    memset(s1, 0xAA, sizeof s1);
-    memset(s2, 0x55, sizeof s2);
-    r->init(s1);
-    r->init(s2);
-    CHECK(memcmp(s1, s2, r->state_size) == 0);
-
-    char buf[32];
-    CHECK(r->format_state(s1, buf, sizeof buf) == (int)strlen("held=0"));
-    CHECK_STR(buf, "held=0");
 }
 
 static void complete_without_lock(void)
@@ -108,8 +64,8 @@ static void complete_without_lock(void)
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockSafe);
     CHECK(complete(&h) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(complete(&h) == 0);
     CHECK(harness_event(&h, "IoStartNextPacket", LS_ENTRY, 0, 2, DEVICE_OBJECT, TRUE_) == 0);
     CHECK(h.verdicts == 0);
@@ -120,7 +76,7 @@ static void complete_holding_spin_lock(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK_STR(held(&h), "held=1");
     CHECK(complete(&h) == 1);
     CHECK(h.verdicts == 1);
@@ -169,17 +125,17 @@ static void two_locks_interleaved(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_A, DISPATCH) == 0);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK(complete(&h) == 0);
     CHECK(h.verdicts == 0);
 
     harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
-    CHECK(release(&h, LOCK_A, DISPATCH) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, DISPATCH) == 0);
     CHECK_STR(held(&h), "held=1");
     CHECK(complete(&h) == 1);
     CHECK_STR(h.messages[0], MSG_COMPLETE);
@@ -191,10 +147,10 @@ static void release_without_acquire_saturates(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(release(&h, LOCK_B, PASSIVE) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK_STR(held(&h), "held=0");
     CHECK(complete(&h) == 0);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);     /* and one acquire still counts */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* and one acquire still counts */
     CHECK(complete(&h) == 1);
 }
 
@@ -204,13 +160,13 @@ static void aborted_instance_stops(void)
 {
     struct harness h;
     harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(acquire(&h, LOCK_A, OLD_IRQL_A) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(complete(&h) == 1);
     CHECK(h.def.stopped);
     CHECK(complete(&h) == 0);
     CHECK(harness_event(&h, "IoStartNextPacket", LS_ENTRY, 0, 2, DEVICE_OBJECT, TRUE_) == 0);
-    CHECK(release(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(acquire(&h, LOCK_B, OLD_IRQL_B) == 0);
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
     CHECK(complete(&h) == 0);
     CHECK(h.verdicts == 1);
     CHECK(harness_live(&h) == 0);                   /* no keyed instances at all */
