@@ -604,9 +604,21 @@ static void print(const struct printer *p, const struct ast_expr *e)
         return;
     }
     switch (e->kind) {
-    case EXPR_INT:
+    case EXPR_INT: {
+        /* DISPATCH_LEVEL reads better than 2: a literal that is a whole
+         * object-like macro is shown by name (in C, as a comment) */
+        const struct src_manager *sm = p->rule ? p->rule->sm : NULL;
+        const struct src_expansion *x = sm && e->loc.expansion &&
+            e->loc.expansion < sm->expansion_count ? &sm->expansions[e->loc.expansion] : NULL;
+        if (x && x->single && !c) {
+            emit(o, "%.*s", (int)x->macro_len, x->macro);
+            return;
+        }
         print_int(p, e->value);
+        if (x && x->single)
+            emit(o, " /* %.*s */", (int)x->macro_len, x->macro);
         return;
+    }
     case EXPR_NAME:
         print_name(p, e);
         return;

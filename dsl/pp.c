@@ -355,6 +355,7 @@ static int expand_macro(struct pp *p, struct tokin *in, struct macro *m,
     if (rc == TK_EOF) {
         uint32_t id = src_add_expansion(p->sm, m->name.text, m->name.len,
                                         name->loc, m->name.loc);
+        p->sm->expansions[id].single = !m->function_like && m->body.len == 1;
         substitute(m, name, args, id, &subst);
         m->active = true;
         p->expansion_depth++;

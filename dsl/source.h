@@ -10,6 +10,7 @@
 #ifndef LS_DSL_SOURCE_H
 #define LS_DSL_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,8 @@ struct src_expansion {
     uint32_t macro_len;
     struct src_loc use;     /* where the macro was invoked                   */
     struct src_loc def;     /* the macro's name in its #define               */
+    bool single;            /* object-like, expanding to exactly one token:
+                               the token may be shown by the macro's name   */
 };
 
 struct src_manager {

@@ -80,9 +80,9 @@ static int step(void *state, unsigned handler, const struct ls_event *ev,
     case 12:    /* KeRemoveDeviceQueue.entry */
     case 13:    /* KeRemoveByKeyDeviceQueue.entry */
 #line 26 "specs/storport/IrqlDispatch.slic"
-        if (ls_env_irql(env, 0) < 2) {
+        if (ls_env_irql(env, 0) < 2 /* DISPATCH_LEVEL */) {
             return abort_with(out, handler, "$fname is called below DISPATCH_LEVEL; it must be called at DISPATCH_LEVEL.", 27);
-        } else if (ls_env_irql(env, 0) > 2) {
+        } else if (ls_env_irql(env, 0) > 2 /* DISPATCH_LEVEL */) {
             return abort_with(out, handler, "$fname is called above DISPATCH_LEVEL; it must be called at DISPATCH_LEVEL.", 29);
         }
         return LS_STEP_CONTINUE;

@@ -54,7 +54,7 @@ static int step(void *state, unsigned handler, const struct ls_event *ev,
     switch (handler) {
     case 0:     /* KeReleaseSpinLock.entry */
 #line 21 "specs/storport/IrqlKeReleaseSpinLock.slic"
-        if (ls_env_irql(env, 0) != 2) {
+        if (ls_env_irql(env, 0) != 2 /* DISPATCH_LEVEL */) {
             return abort_with(out, handler, "$fname is called at an IRQL other than DISPATCH_LEVEL.", 22);
         } else if (ls_event_arg(ev, 2) != ls_env_irql(env, 1)) {
             return abort_with(out, handler, "$fname does not restore the IRQL that was current when the spin lock was acquired.", 24);
