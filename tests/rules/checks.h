@@ -3,7 +3,7 @@
  * descriptor, written once.  They CHECK, and check.h counts in static
  * variables, one pair per program; a CHECK in harness.c would count into
  * harness.c's own pair, which no test reports.  So these are static inline
- * and compiled into each test.  Include after check.h and harness.h.
+ * and compiled into each test, which includes this header after check.h.
  * Everything that needs no CHECK lives in harness.c.
  */
 #ifndef LS_TEST_CHECKS_H
@@ -50,7 +50,9 @@ static inline void harness_check_descriptor(const struct ls_rule *r, const char 
     memset(buf, '#', sizeof buf);
     CHECK(r->format_state(s1, buf, sizeof buf) == (int)strlen(initial_state));
     CHECK_STR(buf, initial_state);
-    strncat(cut, initial_state, sizeof cut - 1);
+    size_t keep = strlen(initial_state) < sizeof cut - 1 ? strlen(initial_state) : sizeof cut - 1;
+    memcpy(cut, initial_state, keep);       /* the truncation expected */
+    cut[keep] = '\0';
     memset(buf, '#', sizeof buf);
     CHECK(r->format_state(s1, buf, sizeof cut) == (int)strlen(initial_state));
     CHECK_STR(buf, cut);
@@ -67,6 +69,28 @@ static inline void harness_check_routine_exits(const struct ls_rule *r)
         CHECK(harness_unguarded(r, harness_routines[i], LS_EXIT));
         CHECK(role && strncmp(role, "HW_", 3) == 0);
         CHECK(harness_find_handler(r, harness_routines[i], LS_ENTRY) < 0);
+    }
+}
+
+/* The rules that check the miniport routines at their return, in use: for
+ * each routine, a fresh harness runs it with hold(h) taking one lock inside
+ * it; the return gives one verdict, keyed `key`, naming the routine and
+ * saying it returns "while still holding <held>.". */
+static inline void harness_check_every_routine(const struct ls_rule *r,
+                                               int (*hold)(struct harness *h),
+                                               ls_word key, const char *held)
+{
+    for (size_t i = 0; i < HARNESS_ROUTINES; i++) {
+        struct harness h;
+        char want[200];
+        harness_init(&h, r);
+        CHECK(harness_routine_entry(&h, harness_routines[i]) == 0);
+        CHECK(hold(&h) == 0);
+        CHECK(harness_routine_exit(&h, harness_routines[i]) == 1);
+        snprintf(want, sizeof want, "%s returns to Storport while still holding %s.",
+                 harness_routines[i], held);
+        CHECK_STR(h.messages[0], want);
+        CHECK(h.verdict_keys[0] == key);
     }
 }
 

@@ -9,6 +9,11 @@
  *     cloned from the default instance when new;
  *   - an unguarded handler applies to every live instance and the default;
  *   - an instance that aborts or halts stops for good.
+ *
+ * It also holds what the tests share rather than repeat: a call as entry
+ * plus exit, the Storport calls and miniport routines they make, and
+ * questions about a rule's descriptor (which handler, which guard, which
+ * watch).  The checks built on them, which CHECK, are in checks.h.
  */
 #ifndef LS_TEST_HARNESS_H
 #define LS_TEST_HARNESS_H

@@ -141,7 +141,7 @@ static void aborted_instance_stops(void)
     harness_init(&h, &ls_rule_QueuedSpinLockRelease);
     CHECK(harness_acquire_queued(&h, LOCK_B, HANDLE_2) == 0);
     CHECK(harness_release_queued(&h, HANDLE_1) == 1);
-    CHECK(harness_release_queued(&h, HANDLE_1) == 0);              /* no cascade */
+    CHECK(harness_release_queued(&h, HANDLE_1) == 0);  /* no cascade */
     CHECK(harness_acquire_queued(&h, LOCK_A, HANDLE_1) == 0);
     CHECK(harness_release_queued(&h, HANDLE_1) == 0);
     CHECK(harness_release_queued(&h, HANDLE_1) == 0);

@@ -29,6 +29,12 @@ static const char MSG_RETURN_STARTIO[] =
     "sdv_RunHwStartIo returns to Storport while still holding a spin lock "
     "acquired with KeAcquireSpinLock.";
 
+/* Lock A, as every_routine_checked_at_return holds it in each routine. */
+static int hold_a(struct harness *h)
+{
+    return harness_acquire_spin_lock(h, LOCK_A, OLD_IRQL_A);
+}
+
 static void descriptor(void)
 {
     const struct ls_rule *r = &ls_rule_SpinLock;
@@ -79,7 +85,7 @@ static void acquire_release_clean(void)
     CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
     CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
-    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* again, after the release */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);  /* again, after the release */
     CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
     CHECK(h.verdicts == 0);
@@ -195,18 +201,8 @@ static void routine_returns_with_two_locks_held(void)
  * message names it. */
 static void every_routine_checked_at_return(void)
 {
-    for (size_t i = 0; i < HARNESS_ROUTINES; i++) {
-        struct harness h;
-        char want[200];
-        harness_init(&h, &ls_rule_SpinLock);
-        CHECK(harness_routine_entry(&h, harness_routines[i]) == 0);
-        CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
-        CHECK(harness_routine_exit(&h, harness_routines[i]) == 1);
-        snprintf(want, sizeof want, "%s returns to Storport while still holding "
-                 "a spin lock acquired with KeAcquireSpinLock.", harness_routines[i]);
-        CHECK_STR(h.messages[0], want);
-        CHECK(h.verdict_keys[0] == LOCK_A);
-    }
+    harness_check_every_routine(&ls_rule_SpinLock, hold_a, LOCK_A,
+                                "a spin lock acquired with KeAcquireSpinLock");
 }
 
 /* A release of a lock that is not held is SpinLockRelease's finding, not
@@ -218,7 +214,7 @@ static void release_without_acquire(void)
     CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
     CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 0);
-    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);     /* and B is usable afterwards */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);  /* and B is usable afterwards */
     CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK(h.verdicts == 0);
 }
@@ -267,9 +263,9 @@ static void aborted_instance_stops(void)
     harness_init(&h, &ls_rule_SpinLock);
     CHECK(harness_routine_entry(&h, "sdv_RunHwStartIo") == 0);
     CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
-    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 1);     /* the entry aborts */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 1);  /* the entry aborts */
     CHECK(harness_live(&h) == 0);
-    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* a third time: no cascade */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);  /* a third time: no cascade */
     CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
     CHECK(harness_live(&h) == 1);
     CHECK(harness_routine_exit(&h, "sdv_RunHwStartIo") == 1);

@@ -158,7 +158,7 @@ static void aborted_instance_stops(void)
     harness_init(&h, &ls_rule_SpinLockRelease);
     CHECK(harness_acquire_spin_lock(&h, LOCK_B, OLD_IRQL_B) == 0);
     CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 1);
-    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);       /* no cascade */
+    CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);  /* no cascade */
     CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);
     CHECK(harness_release_spin_lock(&h, LOCK_A, PASSIVE) == 0);

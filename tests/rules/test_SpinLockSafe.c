@@ -84,39 +84,40 @@ static void complete_holding_spin_lock(void)
     CHECK(h.verdict_keys[0] == 0);                  /* no watch: no key */
 }
 
+/* A lock taken with `acquire` (one argument) is still held when `call`
+ * (two arguments) comes: reported, naming `call`.  Released first with
+ * `release` (one argument): fine. */
+static void call_while_held(const char *acquire, ls_word lock, const char *release,
+                            ls_word release_arg, const char *call, ls_word arg1, ls_word arg2)
+{
+    struct harness h;
+    char want[128];
+    harness_init(&h, &ls_rule_SpinLockSafe);
+    CHECK(harness_event(&h, acquire, LS_ENTRY, 0, 1, lock) == 0);
+    CHECK(harness_event(&h, acquire, LS_EXIT, 0, 1, lock) == 0);
+    CHECK(harness_event(&h, call, LS_ENTRY, 0, 2, arg1, arg2) == 1);
+    snprintf(want, sizeof want, "%s is called while the driver holds a spin lock.", call);
+    CHECK_STR(h.messages[0], want);
+
+    harness_init(&h, &ls_rule_SpinLockSafe);
+    CHECK(harness_event(&h, acquire, LS_EXIT, 0, 1, lock) == 0);
+    CHECK(harness_event(&h, release, LS_ENTRY, 0, 1, release_arg) == 0);
+    CHECK(harness_event(&h, call, LS_ENTRY, 0, 2, arg1, arg2) == 0);
+    CHECK(h.verdicts == 0);
+}
+
 /* The documented trace: the cancel spin lock, then IoCompleteRequest. */
 static void complete_holding_cancel_spin_lock(void)
 {
-    struct harness h;
-    harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(harness_event(&h, "IoAcquireCancelSpinLock", LS_ENTRY, 0, 1, OLD_IRQL_CANCEL) == 0);
-    CHECK(harness_event(&h, "IoAcquireCancelSpinLock", LS_EXIT, 0, 1, OLD_IRQL_CANCEL) == 0);
-    CHECK(harness_event(&h, "IoCompleteRequest", LS_ENTRY, 0, 2, IRP, IO_NO_INCREMENT) == 1);
-    CHECK_STR(h.messages[0], "IoCompleteRequest is called while the driver holds a spin lock.");
-
-    /* released first: fine */
-    harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(harness_event(&h, "IoAcquireCancelSpinLock", LS_EXIT, 0, 1, OLD_IRQL_CANCEL) == 0);
-    CHECK(harness_event(&h, "IoReleaseCancelSpinLock", LS_ENTRY, 0, 1, PASSIVE) == 0);
-    CHECK(harness_event(&h, "IoCompleteRequest", LS_ENTRY, 0, 2, IRP, IO_NO_INCREMENT) == 0);
-    CHECK(h.verdicts == 0);
+    call_while_held("IoAcquireCancelSpinLock", OLD_IRQL_CANCEL, "IoReleaseCancelSpinLock", PASSIVE,
+                    "IoCompleteRequest", IRP, IO_NO_INCREMENT);
 }
 
 /* In a DPC: a lock taken at DISPATCH_LEVEL, then IoStartNextPacket. */
 static void start_next_packet_holding_dpc_lock(void)
 {
-    struct harness h;
-    harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(harness_event(&h, "KeAcquireSpinLockAtDpcLevel", LS_ENTRY, 0, 1, LOCK_A) == 0);
-    CHECK(harness_event(&h, "KeAcquireSpinLockAtDpcLevel", LS_EXIT, 0, 1, LOCK_A) == 0);
-    CHECK(harness_event(&h, "IoStartNextPacket", LS_ENTRY, 0, 2, DEVICE_OBJECT, TRUE_) == 1);
-    CHECK_STR(h.messages[0], "IoStartNextPacket is called while the driver holds a spin lock.");
-
-    harness_init(&h, &ls_rule_SpinLockSafe);
-    CHECK(harness_event(&h, "KeAcquireSpinLockAtDpcLevel", LS_EXIT, 0, 1, LOCK_A) == 0);
-    CHECK(harness_event(&h, "KeReleaseSpinLockFromDpcLevel", LS_ENTRY, 0, 1, LOCK_A) == 0);
-    CHECK(harness_event(&h, "IoStartNextPacket", LS_ENTRY, 0, 2, DEVICE_OBJECT, TRUE_) == 0);
-    CHECK(h.verdicts == 0);
+    call_while_held("KeAcquireSpinLockAtDpcLevel", LOCK_A, "KeReleaseSpinLockFromDpcLevel", LOCK_A,
+                    "IoStartNextPacket", DEVICE_OBJECT, TRUE_);
 }
 
 /* A, B, release A: B is still held, so completing is a violation; after
@@ -150,7 +151,8 @@ static void release_without_acquire_saturates(void)
     CHECK(harness_release_spin_lock(&h, LOCK_B, PASSIVE) == 0);
     CHECK_STR(held(&h), "held=0");
     CHECK(complete(&h) == 0);
-    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);     /* and one acquire still counts */
+    /* and one acquire still counts */
+    CHECK(harness_acquire_spin_lock(&h, LOCK_A, OLD_IRQL_A) == 0);
     CHECK(complete(&h) == 1);
 }
 
