@@ -45,7 +45,7 @@ static struct ast_block *block_new(size_t size)
     return b;
 }
 
-struct ast_arena *ast_arena_new(void)
+static struct ast_arena *ast_arena_new(void)
 {
     struct ast_arena *a = xcalloc(1, sizeof *a);
     return a;

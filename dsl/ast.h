@@ -218,7 +218,6 @@ struct ast_rule {
 
 /* Allocation in the rule's arena (zeroed; aborts on out-of-memory, which
  * the compiler may do: see STYLE rule 4). */
-struct ast_arena *ast_arena_new(void);
 void *ast_alloc(struct ast_arena *arena, size_t size);
 char *ast_strndup(struct ast_arena *arena, const char *s, size_t len);
 char *ast_sprintf(struct ast_arena *arena, const char *fmt, ...)

@@ -173,9 +173,14 @@ void pb_syntax_error(struct parse_ctx *ctx, int major, const struct token *t,
                   kind_name(dr->open_kind[dr->open_depth - 1]));
 }
 
+/* The parser's stack is full: nesting without brackets (`!!!!...x`,
+ * `if (a) if (b) ...`), which the bracket limit does not catch. */
 void pb_too_deep(struct parse_ctx *ctx)
 {
-    (void)ctx;                      /* the driver reports it: see feed() */
+    if (ctx->failed)
+        return;
+    diag_error(ctx->diag, ctx->at, "expression or statement nested too deeply");
+    ctx->failed = true;
 }
 
 /* ---- builders ---------------------------------------------------------- */
@@ -579,6 +584,7 @@ static struct ast_rule *parse_file_id(struct src_manager *sm, struct diag *d,
             t.kind = keyword_kind(&t);
         if (!check_token(dr, &t))
             break;
+        dr->ctx.at = t.loc;
         lsParse(parser, t.kind, t, &dr->ctx);
         if (dr->ctx.failed || t.kind == TK_EOF)
             break;

@@ -20,6 +20,7 @@ struct parse_ctx {
     struct ast_arena *arena;
     struct diag *diag;
     bool failed;                    /* an error ended parsing                */
+    struct src_loc at;              /* the token being fed                   */
     bool seen_state;                /* a state block was parsed              */
     struct ast_var *last_var;       /* tails for O(1) appends                */
     struct ast_watch *last_watch;

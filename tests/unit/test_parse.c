@@ -284,7 +284,7 @@ static void precedence(void)
 
 static void syntax_errors(void)
 {
-    static const struct { const char *text, *message; } cases[] = {
+    static struct { const char *text, *message; } cases[] = {
         { "state { int n; }\nF.entry { n = 1 }\n", "t.slic:2:17: error: expected ';' before '}'" },
         { "state { int n; }\nF.entry { n = 1;\n", "expected '}' at end of input" },
         { "F.entry { }\n}", "unmatched '}'" },
@@ -295,7 +295,13 @@ static void syntax_errors(void)
         { "rule A { } rule B { }", "duplicate 'rule' header" },
         { "F.entry { if (1 { } }", "expected ')' before '{'" },
         { "state { int n; }\nF.entry { n = ; }\n", "expected an expression before ';'" },
+        { NULL, "expression or statement nested too deeply" },      /* filled below */
     };
+    static char deep[3000];                 /* 2000 '!' in a row */
+    size_t n = (size_t)snprintf(deep, sizeof deep, "state { int n; } F.entry { n = ");
+    memset(deep + n, '!', 2000);
+    snprintf(deep + n + 2000, sizeof deep - n - 2000, "1; }");
+    cases[sizeof cases / sizeof cases[0] - 1].text = deep;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         start();
         struct ast_rule *r = parse(cases[i].text);

@@ -127,7 +127,10 @@ static inline ls_word ls_event_ext(const struct ls_event *ev, unsigned i)
  * stays free of string work. */
 struct ls_verdict {
     const char *message;    /* abort text from the spec (static storage)     */
-    const char *function;   /* the function whose event fired ($fname)       */
+    const char *function;   /* the function whose event fired ($fname): the
+                               handler's name; for a role handler
+                               (fun_HW_STARTIO, sdv_RunHwStartIo) the host
+                               substitutes the driver routine it mapped     */
     uint32_t handler;       /* handler index that aborted                    */
     uint32_t spec_line;     /* line of the `abort` statement in the spec     */
 };
@@ -189,7 +192,8 @@ struct ls_rule {
     const char *spec_path;  /* the .slic it was compiled from                */
     const char *spec_sha256;/* hex SHA-256 of that file's bytes              */
 
-    size_t state_size;      /* bytes of one instance state (plain value)     */
+    size_t state_size;      /* bytes of one instance state (plain value);
+                               hosts store states aligned to max_align_t    */
     void (*init)(void *state);
     /* Apply handler `handler` to one instance.  Pure: reads state, ev, env;
      * writes only *state and, on LS_STEP_ABORT, *out. */
