@@ -19,15 +19,20 @@
  *   { function, role, when, guard_or_null, guard, spec_line }
  */
 static const struct ls_handler handlers[] = {
-    /* 0 */ { "KeAcquireSpinLock", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 25 },  /* KeAcquireSpinLock.exit */
-    /* 1 */ { "KeAcquireSpinLockAtDpcLevel", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 25 },  /* KeAcquireSpinLockAtDpcLevel.exit */
-    /* 2 */ { "IoAcquireCancelSpinLock", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 25 },  /* IoAcquireCancelSpinLock.exit */
-    /* 3 */ { "KeReleaseSpinLock", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 30 },  /* KeReleaseSpinLock.entry */
-    /* 4 */ { "KeReleaseSpinLockFromDpcLevel", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 30 },  /* KeReleaseSpinLockFromDpcLevel.entry */
-    /* 5 */ { "IoReleaseCancelSpinLock", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 30 },  /* IoReleaseCancelSpinLock.entry */
-    /* 6 */ { "IoStartNextPacket", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 37 },  /* IoStartNextPacket.entry */
-    /* 7 */ { "IoCompleteRequest", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 37 },  /* IoCompleteRequest.entry */
-    /* 8 */ { "IofCompleteRequest", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 37 },  /* IofCompleteRequest.entry */
+    /* 0 */ { "KeAcquireSpinLock", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 27 },  /* KeAcquireSpinLock.exit */
+    /* 1 */ { "KeAcquireSpinLockAtDpcLevel", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 27 },  /* KeAcquireSpinLockAtDpcLevel.exit */
+    /* 2 */ { "KeAcquireSpinLockRaiseToDpc", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 27 },  /* KeAcquireSpinLockRaiseToDpc.exit */
+    /* 3 */ { "KeAcquireInStackQueuedSpinLock", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 28 },  /* KeAcquireInStackQueuedSpinLock.exit */
+    /* 4 */ { "KeAcquireInStackQueuedSpinLockAtDpcLevel", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 28 },  /* KeAcquireInStackQueuedSpinLockAtDpcLevel.exit */
+    /* 5 */ { "IoAcquireCancelSpinLock", NULL, LS_EXIT, 0, { LS_OP_NONE, 0 }, 29 },  /* IoAcquireCancelSpinLock.exit */
+    /* 6 */ { "KeReleaseSpinLock", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 34 },  /* KeReleaseSpinLock.entry */
+    /* 7 */ { "KeReleaseSpinLockFromDpcLevel", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 34 },  /* KeReleaseSpinLockFromDpcLevel.entry */
+    /* 8 */ { "KeReleaseInStackQueuedSpinLock", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 34 },  /* KeReleaseInStackQueuedSpinLock.entry */
+    /* 9 */ { "KeReleaseInStackQueuedSpinLockFromDpcLevel", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 35 },  /* KeReleaseInStackQueuedSpinLockFromDpcLevel.entry */
+    /* 10 */ { "IoReleaseCancelSpinLock", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 35 },  /* IoReleaseCancelSpinLock.entry */
+    /* 11 */ { "IoStartNextPacket", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 42 },  /* IoStartNextPacket.entry */
+    /* 12 */ { "IoCompleteRequest", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 42 },  /* IoCompleteRequest.entry */
+    /* 13 */ { "IofCompleteRequest", NULL, LS_ENTRY, 0, { LS_OP_NONE, 0 }, 42 },  /* IofCompleteRequest.entry */
 };
 
 /*
@@ -83,30 +88,35 @@ static int step(void *state, unsigned handler, const struct ls_event *ev,
     switch (handler) {
     case 0:     /* KeAcquireSpinLock.exit */
     case 1:     /* KeAcquireSpinLockAtDpcLevel.exit */
-    case 2:     /* IoAcquireCancelSpinLock.exit */
-#line 27 "specs/storport/SpinLockSafe.slic"
+    case 2:     /* KeAcquireSpinLockRaiseToDpc.exit */
+    case 3:     /* KeAcquireInStackQueuedSpinLock.exit */
+    case 4:     /* KeAcquireInStackQueuedSpinLockAtDpcLevel.exit */
+    case 5:     /* IoAcquireCancelSpinLock.exit */
+#line 31 "specs/storport/SpinLockSafe.slic"
         s->held = (int32_t)ls_add(s->held, 1);
         return LS_STEP_CONTINUE;
 
-    case 3:     /* KeReleaseSpinLock.entry */
-    case 4:     /* KeReleaseSpinLockFromDpcLevel.entry */
-    case 5:     /* IoReleaseCancelSpinLock.entry */
-#line 32 "specs/storport/SpinLockSafe.slic"
+    case 6:     /* KeReleaseSpinLock.entry */
+    case 7:     /* KeReleaseSpinLockFromDpcLevel.entry */
+    case 8:     /* KeReleaseInStackQueuedSpinLock.entry */
+    case 9:     /* KeReleaseInStackQueuedSpinLockFromDpcLevel.entry */
+    case 10:    /* IoReleaseCancelSpinLock.entry */
+#line 37 "specs/storport/SpinLockSafe.slic"
         if (s->held > 0) {
             s->held = (int32_t)ls_sub(s->held, 1);
         }
         return LS_STEP_CONTINUE;
 
-    case 6:     /* IoStartNextPacket.entry */
-    case 7:     /* IoCompleteRequest.entry */
-    case 8:     /* IofCompleteRequest.entry */
-#line 39 "specs/storport/SpinLockSafe.slic"
+    case 11:    /* IoStartNextPacket.entry */
+    case 12:    /* IoCompleteRequest.entry */
+    case 13:    /* IofCompleteRequest.entry */
+#line 44 "specs/storport/SpinLockSafe.slic"
         if (s->held != 0) {
-            return abort_with(out, handler, "$fname is called while the driver holds a spin lock.", 40);
+            return abort_with(out, handler, "$fname is called while the driver holds a spin lock.", 45);
         }
         return LS_STEP_CONTINUE;
     }
-#line 110 "SpinLockSafe.c"
+#line 120 "SpinLockSafe.c"
     return LS_STEP_CONTINUE;
 }
 
@@ -129,7 +139,7 @@ const struct ls_rule ls_rule_SpinLockSafe = {
     .severity = "error",
     .help = "https://learn.microsoft.com/windows-hardware/drivers/devtest/storport-spinlocksafe",
     .spec_path = "specs/storport/SpinLockSafe.slic",
-    .spec_sha256 = "aff66fe1bf0dbf02557b772a1707f9312eb7302b787fe6f7747fbc68cbddba5e",
+    .spec_sha256 = "571f8fc4e1d98ed4380b0a00631a66a9ee88967bf6f79b85ec713b9d32a79465",
 
     .state_size = sizeof(struct ls_state_SpinLockSafe),
     .init = init,
@@ -137,7 +147,7 @@ const struct ls_rule ls_rule_SpinLockSafe = {
     .format_state = format_state,
 
     .handlers = handlers,
-    .handler_count = 9,
+    .handler_count = 14,
     .watches = NULL,        /* one global instance */
     .watch_count = 0,
     .ext_operands = NULL,

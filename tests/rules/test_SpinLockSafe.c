@@ -46,10 +46,15 @@ static void descriptor(void)
     harness_check_descriptor(r, "SpinLockSafe", sizeof(struct ls_state_SpinLockSafe),
                              "held=0");
 
-    CHECK(r->handler_count == 9);
+    CHECK(r->handler_count == 14);
     CHECK(harness_unguarded(r, "KeAcquireSpinLock", LS_EXIT));
     CHECK(harness_unguarded(r, "KeAcquireSpinLockAtDpcLevel", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeAcquireSpinLockRaiseToDpc", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeAcquireInStackQueuedSpinLock", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeAcquireInStackQueuedSpinLockAtDpcLevel", LS_EXIT));
     CHECK(harness_unguarded(r, "IoAcquireCancelSpinLock", LS_EXIT));
+    CHECK(harness_unguarded(r, "KeReleaseInStackQueuedSpinLock", LS_ENTRY));
+    CHECK(harness_unguarded(r, "KeReleaseInStackQueuedSpinLockFromDpcLevel", LS_ENTRY));
     CHECK(harness_unguarded(r, "KeReleaseSpinLock", LS_ENTRY));
     CHECK(harness_unguarded(r, "KeReleaseSpinLockFromDpcLevel", LS_ENTRY));
     CHECK(harness_unguarded(r, "IoReleaseCancelSpinLock", LS_ENTRY));
@@ -120,6 +125,20 @@ static void start_next_packet_holding_dpc_lock(void)
                     "IoStartNextPacket", DEVICE_OBJECT, TRUE_);
 }
 
+/* A lock taken with KeAcquireSpinLockRaiseToDpc, then IoCompleteRequest. */
+static void complete_holding_raise_to_dpc_lock(void)
+{
+    call_while_held("KeAcquireSpinLockRaiseToDpc", LOCK_A, "KeReleaseSpinLock", LOCK_A,
+                    "IofCompleteRequest", IRP, IO_NO_INCREMENT);
+}
+
+/* An in-stack queued spin lock (the handle is the released argument). */
+static void complete_holding_queued_lock(void)
+{
+    call_while_held("KeAcquireInStackQueuedSpinLock", LOCK_A, "KeReleaseInStackQueuedSpinLock",
+                    OLD_IRQL_A, "IoCompleteRequest", IRP, IO_NO_INCREMENT);
+}
+
 /* A, B, release A: B is still held, so completing is a violation; after
  * releasing B it is not. */
 static void two_locks_interleaved(void)
@@ -181,6 +200,8 @@ int main(void)
     complete_holding_spin_lock();
     complete_holding_cancel_spin_lock();
     start_next_packet_holding_dpc_lock();
+    complete_holding_raise_to_dpc_lock();
+    complete_holding_queued_lock();
     two_locks_interleaved();
     release_without_acquire_saturates();
     aborted_instance_stops();
