@@ -11,7 +11,8 @@ static const char help[] =
     "usage: lockstep rules [--json]\n"
     "\n"
     "List the rules built into lockstep (compiled from specs/ into generated/):\n"
-    "name, driver model, severity, events handled, and summary.\n"
+    "name, driver model, severity, number of handlers (one per function of\n"
+    "each event set), and summary.\n"
     "\n"
     "options:\n"
     "  --json       one JSON object per rule, one per line\n"
@@ -45,7 +46,7 @@ int cmd_rules(int argc, char **argv)
         }
     }
     if (!json)
-        printf("%-24s %-9s %-8s %-6s %s\n", "RULE", "MODEL", "SEVERITY", "EVENTS", "SUMMARY");
+        printf("%-24s %-9s %-8s %-8s %s\n", "RULE", "MODEL", "SEVERITY", "HANDLERS", "SUMMARY");
     for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++) {
         const struct ls_rule *rule = *r;
         if (json) {
@@ -61,7 +62,7 @@ int cmd_rules(int argc, char **argv)
             put_json_string(rule->summary);
             printf("}\n");
         } else {
-            printf("%-24s %-9s %-8s %-6u %s\n", rule->name, rule->model, rule->severity,
+            printf("%-24s %-9s %-8s %-8u %s\n", rule->name, rule->model, rule->severity,
                    rule->handler_count, rule->summary);
         }
     }
