@@ -10,6 +10,7 @@
 
 enum { EXIT_CLEAN = 0, EXIT_VIOLATIONS = 1, EXIT_USAGE = 2 };
 
+int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 

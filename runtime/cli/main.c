@@ -11,6 +11,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    { "check",   cmd_check,   "check recorded call traces with the built-in rules" },
     { "compile", cmd_compile, "compile .slic rule specs to C checker modules, dot or JSON" },
     { "rules",   cmd_rules,   "list the rules built into lockstep" },
 };

@@ -1,0 +1,270 @@
+/*
+ * cmd_check.c — `lockstep check`: apply the built-in rules to recorded
+ * traces (native text format), print each violation with its trail and a
+ * summary per rule.  Exit status 0 clean, 1 violations, 2 usage or input
+ * error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lockstep/runtime.h>
+#include <lockstep/trace.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: lockstep check [options] TRACE...\n"
+    "\n"
+    "Check recorded call traces (native text format, docs/trace-format.md) with\n"
+    "the rules built into lockstep.  TRACE '-' reads standard input.  Each\n"
+    "violation is printed with the events of its instance that led to it, then\n"
+    "a summary per rule.\n"
+    "\n"
+    "options:\n"
+    "  --rule NAME          check only this rule (repeatable; default: all)\n"
+    "  --role ROLE=FUNC     FUNC is the driver routine with role ROLE, so rules\n"
+    "                       written for fun_ROLE / sdv_Run* fire on it\n"
+    "                       (e.g. --role HW_STARTIO=AhciHwStartIo)\n"
+    "  --trail N            events kept per instance for the report (0-32, default 8)\n"
+    "  --keep-going         report malformed lines and skip them instead of stopping\n"
+    "  --quiet              print only the summary\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 no violation, 1 violations found, 2 usage or input error.\n";
+
+struct check {
+    struct ls_runtime *rt;
+    const char *input;              /* the trace being read                  */
+    bool quiet;
+    bool progress;                  /* a progress line on a terminal         */
+    uint64_t violations;
+    uint64_t notices;
+    double started;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *when_name(int when)
+{
+    return when == LS_EXIT ? "exit" : "entry";
+}
+
+static void on_violation(void *context, const struct ls_violation *v)
+{
+    struct check *c = context;
+    c->violations++;
+    if (c->quiet)
+        return;
+    if (c->progress)
+        fputs("\r\033[K", stderr);
+    const char *thread = ls_runtime_thread_name(c->rt, v->thread);
+    if (v->file)
+        printf("%s:%u: ", v->file, v->line);
+    printf("%s: event %llu (%s): %s: [%s] %s\n", c->input,
+           (unsigned long long)v->event->seq, thread, v->module->severity,
+           v->module->name, v->message);
+    for (uint32_t i = 0; i < v->trail_length; i++) {
+        const struct ls_trail_event *t = &v->trail[i];
+        printf("    %s event %llu %s irql %u %s %s\n",
+               i + 1 == v->trail_length ? "->" : "  ",
+               (unsigned long long)t->seq, ls_runtime_thread_name(c->rt, t->thread),
+               t->irql, when_name(t->when), ls_runtime_function_name(c->rt, t->function));
+    }
+}
+
+static void on_notice(void *context, uint32_t thread, uint64_t seq, const char *text)
+{
+    struct check *c = context;
+    (void)thread;
+    c->notices++;
+    if (c->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "%s: event %llu: note: %s\n", c->input, (unsigned long long)seq, text);
+}
+
+static void on_problem(void *context, const struct ls_trace_problem *p)
+{
+    struct check *c = context;
+    if (c->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "%s:%llu:%u: error: %s (line skipped)\n", p->input,
+            (unsigned long long)p->line, p->column, p->message);
+}
+
+static void on_progress(void *context, uint64_t bytes, uint64_t events)
+{
+    struct check *c = context;
+    double t = now_seconds() - c->started;
+    if (t <= 0)
+        return;
+    fprintf(stderr, "\r\033[K%s: %.0f MB, %.0f MB/s, %.1f M events/s", c->input,
+            bytes / 1e6, bytes / 1e6 / t, events / 1e6 / t);
+}
+
+/* Add the rules named in only[] (all shipped rules when count is 0). */
+static int add_rules(struct ls_runtime *rt, char **only, int count)
+{
+    for (int i = 0; i < count; i++) {
+        const struct ls_rule *const *r = ls_shipped_rules;
+        while (*r && strcmp((*r)->name, only[i]) != 0)
+            r++;
+        if (!*r) {
+            fprintf(stderr, "lockstep check: error: no rule named '%s'; "
+                            "'lockstep rules' lists them\n", only[i]);
+            return -1;
+        }
+    }
+    for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++) {
+        bool wanted = count == 0;
+        for (int i = 0; i < count && !wanted; i++)
+            wanted = strcmp((*r)->name, only[i]) == 0;
+        if (wanted && ls_runtime_add_rule(rt, *r) < 0) {
+            fprintf(stderr, "lockstep check: error: %s\n", ls_runtime_error(rt));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void print_summary(const struct ls_runtime *rt, double seconds, uint64_t events)
+{
+    printf("\n%-24s %12s %10s %10s %10s\n", "RULE", "EVENTS", "INSTANCES", "PEAK", "VIOLATIONS");
+    for (uint32_t i = 0; i < ls_runtime_rule_count(rt); i++) {
+        const struct ls_rule_stats *s = ls_runtime_stats(rt, i);
+        printf("%-24s %12llu %10llu %10llu %10llu\n", ls_runtime_rule(rt, i)->name,
+               (unsigned long long)s->events, (unsigned long long)s->instances,
+               (unsigned long long)s->peak_instances, (unsigned long long)s->violations);
+    }
+    printf("%llu events in %.2f s\n", (unsigned long long)events, seconds);
+}
+
+/* Read one trace; returns 0, or -1 after reporting why it stopped. */
+static int check_trace(struct check *c, const char *path, const struct ls_trace_options *opt,
+                       uint64_t *events)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "lockstep check: error: cannot read '%s': %s\n", path, strerror(errno));
+        return -1;
+    }
+    struct ls_trace_result res;
+    c->input = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    int rc = ls_trace_read_text(c->rt, fd, c->input, opt, &res);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (c->progress)
+        fputs("\r\033[K", stderr);
+    *events += res.events;
+    if (rc != 0)
+        fprintf(stderr, "%s: error: %s\n", res.error[0] == '\0' ? c->input : "lockstep check",
+                res.error[0] ? res.error : "reading stopped");
+    else if (res.malformed)
+        fprintf(stderr, "%s: %llu malformed line%s skipped\n", c->input,
+                (unsigned long long)res.malformed, res.malformed == 1 ? "" : "s");
+    return rc == 0 && res.malformed == 0 ? 0 : -1;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "rule", required_argument, NULL, 'r' },
+        { "role", required_argument, NULL, 'R' },
+        { "trail", required_argument, NULL, 't' },
+        { "keep-going", no_argument, NULL, 'k' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct check c = { .progress = isatty(STDERR_FILENO) };
+    char **only = calloc((size_t)argc + 1, sizeof *only);
+    char **roles = calloc((size_t)argc + 1, sizeof *roles);
+    int only_count = 0, role_count = 0, status = EXIT_USAGE;
+    long trail = 8;
+    struct ls_trace_options topt = { 0 };
+
+    optind = 1;
+    for (int ch; (ch = getopt_long(argc, argv, "h", options, NULL)) != -1;) {
+        switch (ch) {
+        case 'r': only[only_count++] = optarg; break;
+        case 'R':
+            if (!strchr(optarg, '=') || optarg[0] == '=' || strchr(optarg, '=')[1] == '\0') {
+                fprintf(stderr, "lockstep check: error: --role takes ROLE=FUNCTION, not '%s'\n", optarg);
+                goto out;
+            }
+            roles[role_count++] = optarg;
+            break;
+        case 't': {
+            char *end;
+            trail = strtol(optarg, &end, 10);
+            if (*end || trail < 0 || trail > LS_TRAIL_MAX) {
+                fprintf(stderr, "lockstep check: error: --trail takes a number from 0 to %d\n", LS_TRAIL_MAX);
+                goto out;
+            }
+            break;
+        }
+        case 'k': topt.keep_going = 1; break;
+        case 'q': c.quiet = true; break;
+        case 'h':
+            fputs(help, stdout);
+            status = EXIT_CLEAN;
+            goto out;
+        default:
+            goto usage;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "lockstep check: error: no trace given\n");
+        goto usage;
+    }
+
+    c.rt = ls_runtime_new();
+    if (!c.rt) {
+        fprintf(stderr, "lockstep check: error: out of memory\n");
+        goto out;
+    }
+    ls_runtime_set_sinks(c.rt, on_violation, on_notice, &c);
+    ls_runtime_set_trail_length(c.rt, (unsigned)trail);
+    if (add_rules(c.rt, only, only_count) < 0)
+        goto out;
+    for (int i = 0; i < role_count; i++) {
+        char *eq = strchr(roles[i], '=');
+        *eq = '\0';
+        if (ls_runtime_map_role(c.rt, roles[i], eq + 1) < 0) {
+            fprintf(stderr, "lockstep check: error: %s\n", ls_runtime_error(c.rt));
+            goto out;
+        }
+    }
+    topt.on_problem = on_problem;
+    topt.on_progress = c.progress ? on_progress : NULL;
+    topt.context = &c;
+
+    uint64_t events = 0;
+    bool failed = false;
+    c.started = now_seconds();
+    for (int i = optind; i < argc; i++)
+        failed |= check_trace(&c, argv[i], &topt, &events) < 0;
+    print_summary(c.rt, now_seconds() - c.started, events);
+    status = failed ? EXIT_USAGE : c.violations ? EXIT_VIOLATIONS : EXIT_CLEAN;
+    goto out;
+
+usage:
+    fputs("Run 'lockstep check --help' for usage.\n", stderr);
+out:
+    ls_runtime_free(c.rt);
+    free(only);
+    free(roles);
+    return status;
+}

@@ -1,0 +1,948 @@
+/*
+ * runtime.c — the public runtime API (lockstep/runtime.h): the rule
+ * registry, the dispatch table, event processing with SLIC's instance
+ * semantics (DESIGN section 8), statistics, sinks and errors.  The
+ * pieces it stands on each have their own file: intern.c (names to ids),
+ * env.c (the IRQL model), instances.c (one rule's instance table) and
+ * trail.c (the recent events of each instance).
+ *
+ * Dispatch.  Adding a rule interns its handlers' function names (and the
+ * `sdv_`-prefixed spelling of each, so an event on sdv_KeAcquireSpinLock
+ * reaches KeAcquireSpinLock's handlers); a role handler also fires on the
+ * function ls_runtime_map_role gave its role, as well as on its own
+ * harness name.  Before the next event the runtime builds one array of
+ * (rule, handler, mode, guard) entries sorted by (function id, entry|exit),
+ * and one slot per (function id, entry|exit) holding where its entries
+ * are and, at an exit, the call's effect on the IRQL: an event reaches
+ * exactly its entries, in rule order then handler order, and the
+ * environment model, through one slot read.  Functions interned after the
+ * build have neither entries nor effects, so they need no rebuild.
+ *
+ * Instances.  A rule with `watch` keeps instances keyed by the guard value
+ * (shared by all threads) plus the default instance; a rule without keeps
+ * one instance per thread, keyed by the thread id (a direct table: the
+ * ids are dense), cloned from the initial state, and ignores guards (as
+ * tests/rules/harness.c does).  For each
+ * handler entry:
+ *   - guarded, or a per-thread rule: the instance for the key.  An absent
+ *     key is stepped on a scratch copy of the default; it becomes a real
+ *     instance only if its state then differs from the default's (or it
+ *     stopped), so a guard that leaves the state alone allocates nothing.
+ *   - unguarded (or guard_or_null with value 0): every live instance, then
+ *     the default.  The default is stepped first into a scratch copy so each
+ *     instance can be compared with the default's *new* state; its verdict
+ *     is still reported last, as the harness reports it.
+ *   - a live instance whose state becomes byte-equal to the default's is
+ *     dropped: a clone made later would be identical.  The comparison is
+ *     skipped once the default has stopped, since a clone of a stopped
+ *     default is stopped and a live instance is not.
+ *   - an instance that aborts or halts becomes a stopped key: it ignores
+ *     every later event (no cascades).  Once the default has stopped, an
+ *     absent key is a stopped clone, so it is simply not created.
+ * One consequence of dropping: when the default itself aborts on an
+ * unguarded event, the harness also reports every kept instance still
+ * equal to it; here the default's one verdict stands for them all.  No
+ * shipped rule can abort in its default instance.
+ *
+ * Guards whose value the event does not carry: an LS_OP_EXT guard reads
+ * ls_event_ext(ev, index) when the source supplies ev->ext.  When ev->ext
+ * is NULL (a trace records no memory) the value is unknown; treating it as
+ * 0 would pick one arbitrary instance, so the handler is skipped for that
+ * event and counted in ls_rule_stats.unknown_guards.
+ *
+ * Verdicts reached by one unguarded event come in the order of the dense
+ * instance array: creation order until instances are removed, then
+ * permuted by swap-removal.  The order is deterministic but not otherwise
+ * specified.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lockstep/runtime.h>
+
+#include "env.h"
+#include "instances.h"
+#include "intern.h"
+#include "trail.h"
+
+#define MAX_STATE_SIZE 4096
+#define DEFAULT_TRAIL_LENGTH 8
+#define MESSAGE_BUFFER 512
+
+/* How an entry finds its instances. */
+enum mode {
+    MODE_THREAD,            /* rule without watch: the thread's instance    */
+    MODE_ALL,               /* unguarded: every live instance + default     */
+    MODE_GUARD              /* the instance keyed by the guard value        */
+};
+
+struct disp_entry {
+    uint32_t rule;
+    uint32_t handler;
+    uint8_t mode;           /* enum mode                                    */
+    uint8_t guard_kind;     /* enum ls_operand_kind                         */
+    uint8_t guard_index;
+    uint8_t or_null;
+    uint8_t repeat;         /* an earlier entry of this slot has the rule:
+                               the trail may already hold this event       */
+};
+
+/* What an event on one (function, entry|exit) does: its dispatch entries
+ * and, at an exit, its effect on the IRQL. */
+struct fn_slot {
+    uint32_t first, count;  /* entries disp[first .. first + count)         */
+    uint8_t effect;         /* enum env_effect                              */
+};
+
+struct rt_rule {
+    const struct ls_rule *mod;
+    struct inst_table tab;
+    unsigned char *def;     /* default instance: a record of tab's layout   */
+    unsigned char *scratch; /* a clone being tried out                      */
+    int keyed;              /* the rule has `watch`                         */
+    int def_stopped;
+    uint64_t last_event;    /* rt->counter when stats.events last counted   */
+    struct ls_rule_stats stats;
+    uint32_t *fn_ids;       /* per handler: its name, its sdv_ spelling     */
+    uint32_t *role_ids;     /* per handler: role id, or INTERN_NONE         */
+};
+
+struct rt_thread {
+    struct env_stack env;
+    int noticed;            /* the recorded-IRQL notice was given           */
+};
+
+struct ls_runtime {
+    struct intern functions, threads, roles;
+    uint32_t *role_fn;      /* role id -> mapped function id                */
+    uint32_t role_fn_count;
+    struct rt_rule *rules;
+    uint32_t nrules, rules_cap;
+    struct rt_thread *thr;  /* indexed by thread id                         */
+    uint32_t thr_cap;
+    uint8_t *fn_effect;     /* function id -> enum env_effect               */
+    uint32_t fn_effect_count;
+
+    struct fn_slot *fslots; /* 2 * disp_nfn, by function id * 2 + when      */
+    struct disp_entry *disp;
+    uint32_t disp_nfn;
+    int dirty;              /* rules or roles changed since the build       */
+
+    struct trail_pool trail;
+    int started;            /* an event was applied                         */
+    uint64_t counter;       /* events applied                               */
+    int failed;             /* out of memory during the current event       */
+
+    ls_violation_sink on_violation;
+    ls_notice_sink on_notice;
+    void *context;
+
+    char *message;          /* formatted violation message                  */
+    size_t message_cap;
+    struct ls_trail_event trail_buf[LS_TRAIL_MAX];
+    char error[256];
+};
+
+/* What one event's handlers share. */
+struct ev_ctx {
+    struct ls_runtime *rt;
+    const struct ls_event *ev;
+    const struct ls_env *env;
+    uint32_t thread;
+    const char *file;
+    uint32_t line;
+    struct trail_rec rec;
+};
+
+static void set_error(struct ls_runtime *rt, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void set_error(struct ls_runtime *rt, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rt->error, sizeof rt->error, fmt, ap);
+    va_end(ap);
+}
+
+/* Interns prefix + name; INTERN_NONE when out of memory. */
+static uint32_t intern_prefixed(struct intern *t, const char *prefix, const char *name)
+{
+    char small[256];
+    size_t lp = strlen(prefix), ln = strlen(name);
+    char *buf = lp + ln <= sizeof small ? small : malloc(lp + ln);
+    if (buf == NULL)
+        return INTERN_NONE;
+    memcpy(buf, prefix, lp);
+    memcpy(buf + lp, name, ln);
+    uint32_t id = intern_add(t, buf, lp + ln);
+    if (buf != small)
+        free(buf);
+    return id;
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A role as the runtime keys it: HW_STARTIO for fun_HW_STARTIO too. */
+static const char *role_key(const char *role)
+{
+    return has_prefix(role, "fun_") ? role + 4 : role;
+}
+
+/* State comparison and copy.  States are tiny (the shipped rules' are 1 or
+ * 4 bytes) and these run on every step, so the common sizes avoid a call
+ * into the C library. */
+static inline int state_same(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    uint32_t x, y;
+    uint64_t p, q;
+    switch (n) {
+    case 1: return a[0] == b[0];
+    case 2: return a[0] == b[0] && a[1] == b[1];
+    case 4: memcpy(&x, a, 4); memcpy(&y, b, 4); return x == y;
+    case 8: memcpy(&p, a, 8); memcpy(&q, b, 8); return p == q;
+    default: return memcmp(a, b, n) == 0;
+    }
+}
+
+static inline void state_copy(unsigned char *to, const unsigned char *from, size_t n)
+{
+    switch (n) {
+    case 1: to[0] = from[0]; break;
+    case 4: memcpy(to, from, 4); break;
+    case 8: memcpy(to, from, 8); break;
+    default: memcpy(to, from, n); break;
+    }
+}
+
+/* ---- creation ----------------------------------------------------------- */
+
+/* Interns the environment model's functions, with and without `sdv_`,
+ * and records each one's effect by id.  0, or -1 out of memory. */
+static int load_env_model(struct ls_runtime *rt)
+{
+    uint32_t ids[2 * 64];
+    if (env_call_count > 64)
+        return -1;
+    for (size_t i = 0; i < env_call_count; i++) {
+        ids[2 * i] = intern_add(&rt->functions, env_calls[i].name, strlen(env_calls[i].name));
+        ids[2 * i + 1] = intern_prefixed(&rt->functions, "sdv_", env_calls[i].name);
+        if (ids[2 * i] == INTERN_NONE || ids[2 * i + 1] == INTERN_NONE)
+            return -1;
+    }
+    rt->fn_effect_count = rt->functions.count;
+    rt->fn_effect = calloc(rt->fn_effect_count, 1);
+    if (rt->fn_effect == NULL)
+        return -1;
+    for (size_t i = 0; i < env_call_count; i++)
+        rt->fn_effect[ids[2 * i]] = rt->fn_effect[ids[2 * i + 1]] = env_calls[i].effect;
+    return 0;
+}
+
+struct ls_runtime *ls_runtime_new(void)
+{
+    struct ls_runtime *rt = calloc(1, sizeof *rt);
+    if (rt == NULL)
+        return NULL;
+    intern_init(&rt->functions);
+    intern_init(&rt->threads);
+    intern_init(&rt->roles);
+    trail_pool_init(&rt->trail, DEFAULT_TRAIL_LENGTH);
+    rt->message_cap = MESSAGE_BUFFER;
+    rt->message = malloc(rt->message_cap);
+    if (rt->message == NULL || load_env_model(rt) != 0) {
+        ls_runtime_free(rt);
+        return NULL;
+    }
+    rt->dirty = 1;                      /* the first event builds the slots */
+    return rt;
+}
+
+static void free_rule(struct rt_rule *r)
+{
+    inst_free(&r->tab);
+    free(r->def);
+    free(r->scratch);
+    free(r->fn_ids);
+    free(r->role_ids);
+}
+
+void ls_runtime_free(struct ls_runtime *rt)
+{
+    if (rt == NULL)
+        return;
+    for (uint32_t i = 0; i < rt->nrules; i++)
+        free_rule(&rt->rules[i]);
+    free(rt->rules);
+    for (uint32_t i = 0; i < rt->threads.count; i++)
+        env_stack_free(&rt->thr[i].env);
+    free(rt->thr);
+    intern_free(&rt->functions);
+    intern_free(&rt->threads);
+    intern_free(&rt->roles);
+    free(rt->role_fn);
+    free(rt->fn_effect);
+    free(rt->fslots);
+    free(rt->disp);
+    trail_pool_free(&rt->trail);
+    free(rt->message);
+    free(rt);
+}
+
+const char *ls_runtime_error(const struct ls_runtime *rt)
+{
+    return rt ? rt->error : "no runtime (out of memory)";
+}
+
+void ls_runtime_set_sinks(struct ls_runtime *rt, ls_violation_sink on_violation,
+                          ls_notice_sink on_notice, void *context)
+{
+    rt->on_violation = on_violation;
+    rt->on_notice = on_notice;
+    rt->context = context;
+}
+
+/* Trails already kept would not fit pools of another length, so the
+ * length is fixed once events have been applied. */
+void ls_runtime_set_trail_length(struct ls_runtime *rt, unsigned length)
+{
+    if (rt->started) {
+        set_error(rt, "the trail length must be set before the first event");
+        return;
+    }
+    trail_pool_free(&rt->trail);
+    trail_pool_init(&rt->trail, length > LS_TRAIL_MAX ? LS_TRAIL_MAX : length);
+}
+
+/* ---- rules and roles ---------------------------------------------------- */
+
+/* Checks a module's descriptor; 0, or -1 with the error set. */
+static int check_rule(struct ls_runtime *rt, const struct ls_rule *rule, const char *name)
+{
+    if (rule->abi != LS_RULE_ABI) {
+        set_error(rt, "rule %s was built for checker ABI %u, this runtime has %d",
+                  name, (unsigned)rule->abi, LS_RULE_ABI);
+        return -1;
+    }
+    if (rule->state_size == 0 || rule->state_size > MAX_STATE_SIZE) {
+        set_error(rt, "rule %s has a state of %zu bytes; the runtime takes 1 to %d",
+                  name, rule->state_size, MAX_STATE_SIZE);
+        return -1;
+    }
+    if (rule->step == NULL || rule->init == NULL) {
+        set_error(rt, "rule %s has no %s function", name, rule->step ? "init" : "step");
+        return -1;
+    }
+    if (rule->handler_count > 0 && rule->handlers == NULL) {
+        set_error(rt, "rule %s lists %u handlers but no handler table",
+                  name, (unsigned)rule->handler_count);
+        return -1;
+    }
+    for (uint32_t i = 0; i < rule->handler_count; i++) {
+        const struct ls_handler *h = &rule->handlers[i];
+        if (h->function == NULL || h->when > LS_EXIT || h->guard.kind > LS_OP_IRQL) {
+            set_error(rt, "rule %s: handler %u has %s", name, (unsigned)i,
+                      h->function == NULL ? "no function name"
+                      : h->when > LS_EXIT ? "an event kind other than entry or exit"
+                      : "an unknown guard kind");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Interns what rule r's handlers name; 0, or -1 out of memory. */
+static int resolve_handlers(struct ls_runtime *rt, struct rt_rule *r)
+{
+    const struct ls_rule *m = r->mod;
+    for (uint32_t i = 0; i < m->handler_count; i++) {
+        const struct ls_handler *h = &m->handlers[i];
+        uint32_t *ids = &r->fn_ids[2 * i];
+        ids[0] = intern_add(&rt->functions, h->function, strlen(h->function));
+        ids[1] = INTERN_NONE;
+        if (ids[0] == INTERN_NONE)
+            return -1;
+        if (!has_prefix(h->function, "sdv_")
+            && (ids[1] = intern_prefixed(&rt->functions, "sdv_", h->function)) == INTERN_NONE)
+            return -1;
+        r->role_ids[i] = INTERN_NONE;
+        if (h->role) {
+            const char *role = role_key(h->role);
+            if ((r->role_ids[i] = intern_add(&rt->roles, role, strlen(role))) == INTERN_NONE)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int ls_runtime_add_rule(struct ls_runtime *rt, const struct ls_rule *rule)
+{
+    if (rule == NULL) {
+        set_error(rt, "no rule given");
+        return -1;
+    }
+    const char *name = rule->name ? rule->name : "(unnamed)";
+    if (check_rule(rt, rule, name) != 0)
+        return -1;
+    if (rt->nrules >= INT32_MAX) {
+        set_error(rt, "too many rules");
+        return -1;
+    }
+    if (rt->nrules == rt->rules_cap) {
+        uint32_t cap = rt->rules_cap ? rt->rules_cap * 2 : 8;
+        struct rt_rule *rules = realloc(rt->rules, cap * sizeof *rules);
+        if (rules == NULL)
+            goto oom;
+        rt->rules = rules;
+        rt->rules_cap = cap;
+    }
+
+    struct rt_rule *r = &rt->rules[rt->nrules];
+    memset(r, 0, sizeof *r);
+    r->mod = rule;
+    r->keyed = rule->watch_count > 0;
+    inst_init(&r->tab, rule->state_size, !r->keyed);
+    r->def = calloc(1, r->tab.stride);
+    r->scratch = calloc(1, r->tab.stride);
+    r->fn_ids = malloc((rule->handler_count ? rule->handler_count : 1) * 2 * sizeof *r->fn_ids);
+    r->role_ids = malloc((rule->handler_count ? rule->handler_count : 1) * sizeof *r->role_ids);
+    if (r->def == NULL || r->scratch == NULL || r->fn_ids == NULL || r->role_ids == NULL
+        || resolve_handlers(rt, r) != 0) {
+        free_rule(r);
+        goto oom;
+    }
+    rule->init(r->def);
+    rt->dirty = 1;
+    return (int)rt->nrules++;
+
+oom:
+    set_error(rt, "out of memory adding rule %s", name);
+    return -1;
+}
+
+uint32_t ls_runtime_rule_count(const struct ls_runtime *rt)
+{
+    return rt->nrules;
+}
+
+const struct ls_rule *ls_runtime_rule(const struct ls_runtime *rt, uint32_t index)
+{
+    return index < rt->nrules ? rt->rules[index].mod : NULL;
+}
+
+const struct ls_rule_stats *ls_runtime_stats(const struct ls_runtime *rt, uint32_t index)
+{
+    return index < rt->nrules ? &rt->rules[index].stats : NULL;
+}
+
+/* A later mapping of the same role replaces the earlier one, as a second
+ * `#define fun_ROLE` would. */
+int ls_runtime_map_role(struct ls_runtime *rt, const char *role, const char *function)
+{
+    if (role == NULL || function == NULL || *role_key(role) == '\0' || *function == '\0') {
+        set_error(rt, "a role needs a role name and a function name");
+        return -1;
+    }
+    const char *key = role_key(role);
+    uint32_t rid = intern_add(&rt->roles, key, strlen(key));
+    uint32_t fid = intern_add(&rt->functions, function, strlen(function));
+    if (rid == INTERN_NONE || fid == INTERN_NONE)
+        goto oom;
+    if (rid >= rt->role_fn_count) {
+        uint32_t n = rt->roles.count;
+        uint32_t *map = realloc(rt->role_fn, n * sizeof *map);
+        if (map == NULL)
+            goto oom;
+        for (uint32_t i = rt->role_fn_count; i < n; i++)
+            map[i] = INTERN_NONE;
+        rt->role_fn = map;
+        rt->role_fn_count = n;
+    }
+    rt->role_fn[rid] = fid;
+    rt->dirty = 1;
+    return 0;
+
+oom:
+    set_error(rt, "out of memory mapping role %s to %s", role, function);
+    return -1;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+uint32_t ls_runtime_function(struct ls_runtime *rt, const char *name, size_t length)
+{
+    uint32_t id = intern_add(&rt->functions, name, length);
+    if (id == INTERN_NONE)
+        set_error(rt, "out of memory interning a function name");
+    return id;
+}
+
+/* A new thread gets its IRQL stack before its name is interned, so an id
+ * handed out always has one. */
+uint32_t ls_runtime_thread(struct ls_runtime *rt, const char *name, size_t length)
+{
+    uint32_t id = intern_find(&rt->threads, name, length);
+    if (id != INTERN_NONE)
+        return id;
+    uint32_t n = rt->threads.count;
+    if (n == rt->thr_cap) {
+        uint32_t cap = rt->thr_cap ? rt->thr_cap * 2 : 16;
+        struct rt_thread *thr = cap > rt->thr_cap ? realloc(rt->thr, cap * sizeof *thr) : NULL;
+        if (thr == NULL)
+            goto oom;
+        rt->thr = thr;
+        rt->thr_cap = cap;
+    }
+    struct rt_thread t = { { NULL, 0, 0 }, 0 };
+    if (env_stack_init(&t.env) != 0)
+        goto oom;
+    id = intern_add(&rt->threads, name, length);
+    if (id == INTERN_NONE) {
+        env_stack_free(&t.env);
+        goto oom;
+    }
+    rt->thr[id] = t;
+    return id;
+
+oom:
+    set_error(rt, "out of memory interning a thread name");
+    return INTERN_NONE;
+}
+
+const char *ls_runtime_function_name(const struct ls_runtime *rt, uint32_t id)
+{
+    return intern_name(&rt->functions, id);
+}
+
+const char *ls_runtime_thread_name(const struct ls_runtime *rt, uint32_t id)
+{
+    return intern_name(&rt->threads, id);
+}
+
+struct ls_env ls_runtime_env(const struct ls_runtime *rt, uint32_t thread)
+{
+    struct ls_env none = { NULL, 0 };
+    return thread < rt->threads.count ? env_view(&rt->thr[thread].env) : none;
+}
+
+/* ---- dispatch table ----------------------------------------------------- */
+
+/* The function ids handler i of r fires on (its name, its sdv_ spelling,
+ * the function mapped to its role), without repeats; returns how many. */
+static unsigned handler_functions(const struct ls_runtime *rt, const struct rt_rule *r,
+                                  uint32_t i, uint32_t ids[3])
+{
+    unsigned n = 0;
+    ids[n++] = r->fn_ids[2 * i];
+    if (r->fn_ids[2 * i + 1] != INTERN_NONE)
+        ids[n++] = r->fn_ids[2 * i + 1];
+    uint32_t role = r->role_ids[i];
+    if (role != INTERN_NONE && role < rt->role_fn_count && rt->role_fn[role] != INTERN_NONE) {
+        uint32_t f = rt->role_fn[role];
+        if (f != ids[0] && (n < 2 || f != ids[1]))
+            ids[n++] = f;
+    }
+    return n;
+}
+
+static struct disp_entry make_entry(const struct rt_rule *r, uint32_t rule, uint32_t i)
+{
+    const struct ls_handler *h = &r->mod->handlers[i];
+    struct disp_entry e;
+    e.rule = rule;
+    e.handler = i;
+    e.mode = !r->keyed ? MODE_THREAD : h->guard.kind == LS_OP_NONE ? MODE_ALL : MODE_GUARD;
+    e.guard_kind = h->guard.kind;
+    e.guard_index = h->guard.index;
+    e.or_null = h->guard_or_null != 0;
+    e.repeat = 0;
+    return e;
+}
+
+/* Builds the (function, when) -> entries table by counting sort, which
+ * keeps rule order, then handler order, within each slot, and puts each
+ * function's IRQL effect in its exit slot.  0 or -1. */
+static int build_dispatch(struct ls_runtime *rt)
+{
+    uint32_t nfn = rt->functions.count;
+    size_t nslot = (size_t)nfn * 2;
+    struct fn_slot *slots = calloc(nslot ? nslot : 1, sizeof *slots);
+    uint32_t *cursor = malloc((nslot ? nslot : 1) * sizeof *cursor);
+    struct disp_entry *disp = NULL;
+    uint32_t ids[3];
+    uint64_t total = 0;
+    if (slots == NULL || cursor == NULL)
+        goto oom;
+    for (uint32_t r = 0; r < rt->nrules; r++) {
+        const struct rt_rule *rule = &rt->rules[r];
+        for (uint32_t i = 0; i < rule->mod->handler_count; i++) {
+            unsigned n = handler_functions(rt, rule, i, ids);
+            for (unsigned k = 0; k < n; k++)
+                slots[(size_t)ids[k] * 2 + rule->mod->handlers[i].when].count++;
+            total += n;
+        }
+    }
+    if (total >= UINT32_MAX)
+        goto oom;
+    for (size_t s = 0, first = 0; s < nslot; s++) {
+        slots[s].first = cursor[s] = (uint32_t)first;
+        first += slots[s].count;
+    }
+    for (uint32_t f = 0; f < rt->fn_effect_count && f < nfn; f++)
+        slots[(size_t)f * 2 + LS_EXIT].effect = rt->fn_effect[f];
+    disp = malloc((total ? total : 1) * sizeof *disp);
+    if (disp == NULL)
+        goto oom;
+    for (uint32_t r = 0; r < rt->nrules; r++) {
+        const struct rt_rule *rule = &rt->rules[r];
+        for (uint32_t i = 0; i < rule->mod->handler_count; i++) {
+            unsigned n = handler_functions(rt, rule, i, ids);
+            for (unsigned k = 0; k < n; k++)
+                disp[cursor[(size_t)ids[k] * 2 + rule->mod->handlers[i].when]++]
+                    = make_entry(rule, r, i);
+        }
+    }
+    for (size_t s = 0; s < nslot; s++)
+        for (uint32_t k = slots[s].first + 1; k < slots[s].first + slots[s].count; k++)
+            disp[k].repeat = disp[k - 1].rule == disp[k].rule;
+    free(cursor);
+    free(rt->fslots);
+    free(rt->disp);
+    rt->fslots = slots;
+    rt->disp = disp;
+    rt->disp_nfn = nfn;
+    rt->dirty = 0;
+    return 0;
+
+oom:
+    free(slots);
+    free(cursor);
+    free(disp);
+    return -1;
+}
+
+/* ---- violations and notices --------------------------------------------- */
+
+/* Reports a violation of rule r found by handler on the event of c.  The
+ * trail is h's, or the triggering event alone when h is NULL (an instance
+ * stepped for the first time). */
+static void report(struct ev_ctx *c, struct rt_rule *r, uint32_t handler,
+                   const struct ls_verdict *v, int keyed, uint64_t key,
+                   const struct trail_hdr *h)
+{
+    struct ls_runtime *rt = c->rt;
+    r->stats.violations++;
+    if (rt->on_violation == NULL)
+        return;
+
+    /* $fname of a role handler is the driver routine, not the harness name */
+    struct ls_verdict copy = *v;
+    if (r->mod->handlers[handler].role != NULL)
+        copy.function = intern_name(&rt->functions, c->ev->fn);
+    size_t n = ls_format_message(&copy, rt->message, rt->message_cap);
+    if (n >= rt->message_cap) {
+        char *bigger = realloc(rt->message, n + 1);
+        if (bigger) {                   /* else the message stays truncated */
+            rt->message = bigger;
+            rt->message_cap = n + 1;
+            ls_format_message(&copy, rt->message, rt->message_cap);
+        }
+    }
+
+    unsigned length = 0;
+    if (h)
+        length = trail_copy(&rt->trail, h, rt->trail_buf);
+    else if (rt->trail.length > 0)
+        trail_unpack(&c->rec, &rt->trail_buf[length++]);
+
+    struct ls_violation out;
+    out.rule = (uint32_t)(r - rt->rules);
+    out.module = r->mod;
+    out.verdict = &copy;
+    out.message = rt->message;
+    out.event = c->ev;
+    out.thread = c->thread;
+    out.file = c->file;
+    out.line = c->line;
+    out.keyed = keyed;
+    out.key = (ls_word)key;
+    out.trail = length ? rt->trail_buf : NULL;
+    out.trail_length = length;
+    rt->on_violation(rt->context, &out);
+}
+
+/* The first disagreement of a thread's recorded and modelled IRQL. */
+static void notice_irql(struct ls_runtime *rt, uint32_t thread, uint64_t seq,
+                        int recorded, unsigned modelled)
+{
+    char text[512];
+    if (rt->on_notice == NULL)
+        return;
+    snprintf(text, sizeof text, "thread %s: the trace records IRQL %d at event %llu "
+             "where the model has %u; the recorded value wins",
+             intern_name(&rt->threads, thread), recorded, (unsigned long long)seq, modelled);
+    rt->on_notice(rt->context, thread, seq, text);
+}
+
+/* ---- applying handlers to instances ------------------------------------- */
+
+static void count_live(struct rt_rule *r)
+{
+    r->stats.live_instances = r->tab.live;
+    if (r->stats.live_instances > r->stats.peak_instances)
+        r->stats.peak_instances = r->stats.live_instances;
+}
+
+static int run_step(struct ev_ctx *c, struct rt_rule *r, uint32_t handler,
+                    void *state, struct ls_verdict *v)
+{
+    r->stats.steps++;
+    int result = r->mod->step(state, handler, c->ev, c->env, v);
+    return result == LS_STEP_ABORT || result == LS_STEP_HALT ? result : LS_STEP_CONTINUE;
+}
+
+/* The state live instances are compared with before being dropped, or
+ * NULL when none may be. */
+static const unsigned char *drop_target(const struct rt_rule *r)
+{
+    return r->def_stopped ? NULL : r->def;
+}
+
+/* Steps live instance i of r (room for one more stopped key reserved).
+ * Returns 1 when the instance left index i (dropped, or stopped), so the
+ * caller looks at index i again. */
+static int step_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
+                     uint32_t i, int keyed, const unsigned char *same_as_default)
+{
+    struct inst_table *tab = &r->tab;
+    unsigned char *rec = inst_rec(tab, i);
+    struct ls_verdict v;
+    struct trail_hdr h;
+    int result = run_step(c, r, e->handler, rec, &v);
+
+    trail_hdr_load(&h, rec + tab->state_size);
+    if (trail_append(&c->rt->trail, &h, &c->rec, e->repeat) != 0)
+        c->rt->failed = 1;
+    if (result == LS_STEP_CONTINUE) {
+        if (same_as_default && state_same(rec, same_as_default, tab->state_size)) {
+            trail_release(&c->rt->trail, &h);
+            inst_remove(tab, i);
+            count_live(r);
+            return 1;
+        }
+        trail_hdr_store(rec + tab->state_size, &h);
+        return 0;
+    }
+    if (result == LS_STEP_ABORT)
+        report(c, r, e->handler, &v, keyed, inst_key(tab, rec), &h);
+    trail_release(&c->rt->trail, &h);
+    inst_stop(tab, i);
+    count_live(r);
+    return 1;
+}
+
+/* A key with no instance: step a clone of the default and keep it only if
+ * it now differs from the default, or stopped. */
+static void step_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
+                     uint64_t key, int keyed)
+{
+    struct inst_table *tab = &r->tab;
+    struct ls_verdict v;
+    if (r->def_stopped)
+        return;                         /* its clone would be stopped too */
+    if (inst_reserve(tab, 1, 1, key) != 0) {
+        c->rt->failed = 1;
+        return;
+    }
+    state_copy(r->scratch, r->def, tab->state_size);
+    int result = run_step(c, r, e->handler, r->scratch, &v);
+    if (result == LS_STEP_CONTINUE) {
+        if (state_same(r->scratch, r->def, tab->state_size))
+            return;
+        struct trail_hdr h = { 0, 0, 0 };
+        if (trail_append(&c->rt->trail, &h, &c->rec, 0) != 0)
+            c->rt->failed = 1;
+        unsigned char *rec = inst_rec(tab, inst_insert_live(tab, key));
+        state_copy(rec, r->scratch, tab->state_size);
+        trail_hdr_store(rec + tab->state_size, &h);
+        r->stats.instances++;
+        count_live(r);
+        return;
+    }
+    r->stats.instances++;
+    if (result == LS_STEP_ABORT)
+        report(c, r, e->handler, &v, keyed, key, NULL);
+    inst_insert_stopped(tab, key);
+}
+
+/* A handler for one key: the rule's instance for it. */
+static void apply_key(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
+                      uint64_t key, int keyed)
+{
+    uint32_t ref = inst_find(&r->tab, key);
+    if (ref == INST_NONE) {
+        step_new(c, r, e, key, keyed);
+    } else if (!(ref & INST_STOPPED)) {
+        if (inst_reserve(&r->tab, 0, 1, key) != 0)
+            c->rt->failed = 1;
+        else
+            step_live(c, r, e, ref, keyed, drop_target(r));
+    }
+}
+
+/* An unguarded handler: every live instance, then the default. */
+static void apply_all(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e)
+{
+    struct inst_table *tab = &r->tab;
+    struct ls_verdict v;
+    int have_default = !r->def_stopped, result = LS_STEP_CONTINUE;
+
+    if (inst_reserve(tab, 0, tab->live, 0) != 0) {
+        c->rt->failed = 1;
+        return;
+    }
+    if (have_default) {
+        state_copy(r->scratch, r->def, tab->state_size);
+        result = run_step(c, r, e->handler, r->scratch, &v);
+    }
+    const unsigned char *same = have_default && result == LS_STEP_CONTINUE ? r->scratch : NULL;
+    for (uint32_t i = 0; i < tab->live;)
+        if (!step_live(c, r, e, i, 1, same))
+            i++;
+    if (!have_default)
+        return;
+
+    struct trail_hdr h;
+    state_copy(r->def, r->scratch, tab->state_size);
+    trail_hdr_load(&h, r->def + tab->state_size);
+    if (trail_append(&c->rt->trail, &h, &c->rec, e->repeat) != 0)
+        c->rt->failed = 1;
+    if (result != LS_STEP_CONTINUE) {
+        r->def_stopped = 1;
+        if (result == LS_STEP_ABORT)
+            report(c, r, e->handler, &v, 0, 0, &h);
+        trail_release(&c->rt->trail, &h);
+    }
+    trail_hdr_store(r->def + tab->state_size, &h);
+}
+
+/* The value of an entry's guard in this event; 0 when it is unknown. */
+static int guard_value(const struct ev_ctx *c, const struct disp_entry *e, ls_word *value)
+{
+    switch (e->guard_kind) {
+    case LS_OP_ARG:
+        *value = ls_event_arg(c->ev, e->guard_index);
+        return 1;
+    case LS_OP_RETURN:
+        *value = c->ev->ret;
+        return 1;
+    case LS_OP_EXT:
+        if (c->ev->ext == NULL)
+            return 0;
+        *value = ls_event_ext(c->ev, e->guard_index);
+        return 1;
+    case LS_OP_IRQL:
+        *value = ls_env_irql(c->env, e->guard_index);
+        return 1;
+    default:
+        *value = 0;
+        return 1;
+    }
+}
+
+static void dispatch(struct ev_ctx *c, const struct disp_entry *e)
+{
+    struct ls_runtime *rt = c->rt;
+    struct rt_rule *r = &rt->rules[e->rule];
+    ls_word key;
+
+    r->stats.events += r->last_event != rt->counter;
+    r->last_event = rt->counter;
+    switch (e->mode) {
+    case MODE_THREAD:
+        apply_key(c, r, e, c->thread, 0);
+        break;
+    case MODE_ALL:
+        apply_all(c, r, e);
+        break;
+    default:
+        if (!guard_value(c, e, &key))
+            r->stats.unknown_guards++;
+        else if (e->or_null && key == 0)
+            apply_all(c, r, e);
+        else
+            apply_key(c, r, e, (uint64_t)key, 1);
+        break;
+    }
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
+                     struct ls_event *ev, const char *file, uint32_t line)
+{
+    if (ev == NULL) {
+        set_error(rt, "no event given");
+        return -1;
+    }
+    if (thread >= rt->threads.count || ev->fn >= rt->functions.count
+        || ev->when > LS_EXIT || ev->nargs > LS_MAX_ARGS
+        || irql < LS_IRQL_UNKNOWN || irql > ENV_MAX_IRQL) {
+        set_error(rt, "event %llu: %s", (unsigned long long)ev->seq,
+                  thread >= rt->threads.count ? "unknown thread id"
+                  : ev->fn >= rt->functions.count ? "unknown function id"
+                  : ev->when > LS_EXIT ? "neither entry nor exit"
+                  : ev->nargs > LS_MAX_ARGS ? "more arguments than LS_MAX_ARGS"
+                  : "IRQL outside 0..31");
+        return -1;
+    }
+    if (rt->dirty && build_dispatch(rt) != 0) {
+        set_error(rt, "out of memory building the dispatch table");
+        return -1;
+    }
+
+    static const struct fn_slot none = { 0, 0, ENV_NONE };
+    const struct fn_slot *slot = ev->fn < rt->disp_nfn ? &rt->fslots[(size_t)ev->fn * 2 + ev->when]
+                                                       : &none;
+    struct rt_thread *t = &rt->thr[thread];
+    rt->started = 1;
+    rt->counter++;
+    rt->failed = 0;
+
+    /* the call has returned: its effect on the IRQL is in place at its exit */
+    if (slot->effect != ENV_NONE && env_apply(&t->env, slot->effect, ev) != 0) {
+        set_error(rt, "event %llu: out of memory growing the IRQL stack",
+                  (unsigned long long)ev->seq);
+        return -1;
+    }
+    if (irql >= 0 && env_top(&t->env) != irql) {
+        if (!t->noticed) {
+            t->noticed = 1;
+            notice_irql(rt, thread, ev->seq, irql, env_top(&t->env));
+        }
+        env_set_top(&t->env, (uint8_t)irql);
+    }
+
+    if (slot->count > 0) {
+        struct ls_env env = env_view(&t->env);
+        struct ev_ctx c = { rt, ev, &env, thread, file, line,
+                            trail_pack(ev->seq, ev->fn, thread, ev->when, env_top(&t->env)) };
+        const struct disp_entry *e = &rt->disp[slot->first], *end = e + slot->count;
+        for (; e < end; e++)
+            dispatch(&c, e);
+    }
+    if (rt->failed) {
+        set_error(rt, "event %llu: out of memory; some rule instances missed it",
+                  (unsigned long long)ev->seq);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# check.sh — `lockstep check` end to end on small traces: the DESIGN
+# section 7 example, a clean trace, each seed rule's violation, role
+# mapping, stdin, exit codes and malformed input (with and without
+# --keep-going).
+. "$(dirname "$0")/lib.bash"
+
+cat >"$scratch/design.trace" <<'T'
+# lockstep-trace 1
+1 cpu0 0 entry KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
+2 cpu0 2 exit KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
+3 cpu0 2 entry KeReleaseSpinLock 0xffffa0010000 0 @ miniport.c:212
+4 cpu0 0 exit KeReleaseSpinLock 0xffffa0010000 0
+5 cpu1 - entry KeReleaseInStackQueuedSpinLock 0xffffa0030000
+T
+expect_exit "DESIGN example: a violation" 1 "$LOCKSTEP" check "$scratch/design.trace"
+expect_output "event 5 violates QueuedSpinLockRelease" "design.trace: event 5 \(cpu1\): error: \[QueuedSpinLockRelease\] KeReleaseInStackQueuedSpinLock releases a lock handle"
+expect_output "only that violation" "^QueuedSpinLockRelease +1 +[0-9]+ +[0-9]+ +1$"
+expect_output "IrqlKeReleaseSpinLock is satisfied" "^IrqlKeReleaseSpinLock +1 .* 0$"
+
+head -5 "$scratch/design.trace" >"$scratch/clean.trace"
+expect_exit "clean trace" 0 "$LOCKSTEP" check "$scratch/clean.trace"
+expect_exit "clean trace from stdin" 0 sh -c "\"$LOCKSTEP\" check - <\"$scratch/clean.trace\""
+
+# IrqlKeReleaseSpinLock: the release restores the wrong IRQL (1, not 0).
+cat >"$scratch/wrong-irql.trace" <<'T'
+# lockstep-trace 1
+1 cpu0 - entry KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
+2 cpu0 - exit KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
+3 cpu0 - entry KeReleaseSpinLock 0xffffa0010000 1 @ miniport.c:300
+4 cpu0 - exit KeReleaseSpinLock 0xffffa0010000 1
+T
+expect_exit "wrong NewIrql" 1 "$LOCKSTEP" check --rule IrqlKeReleaseSpinLock "$scratch/wrong-irql.trace"
+expect_output "location and message" "^miniport.c:300: .*event 3 \(cpu0\): error: \[IrqlKeReleaseSpinLock\] KeReleaseSpinLock does not restore"
+expect_output "trail ends with the violating event" "^    -> event 3 cpu0 irql 2 entry KeReleaseSpinLock$"
+
+# A release at PASSIVE_LEVEL, recorded in the trace.
+printf '# lockstep-trace 1\n1 cpu0 0 entry KeReleaseSpinLock 0xffffa0010000 0\n' >"$scratch/passive.trace"
+expect_exit "release at PASSIVE_LEVEL" 1 "$LOCKSTEP" check --rule IrqlKeReleaseSpinLock "$scratch/passive.trace"
+expect_output "IRQL message" "called at an IRQL other than DISPATCH_LEVEL"
+
+# Role mapping: a miniport routine returning with a lock held.
+cat >"$scratch/role.trace" <<'T'
+1 cpu0 2 entry AhciHwStartIo 0xffffa0100000 0xffffa0200000
+2 cpu0 2 entry KeAcquireSpinLockAtDpcLevel 0xffffa0010000
+3 cpu0 2 exit KeAcquireSpinLockAtDpcLevel 0xffffa0010000
+4 cpu0 2 entry KeAcquireSpinLock 0xffffa0018000 0xffffa0020000
+5 cpu0 2 exit KeAcquireSpinLock 0xffffa0018000 0xffffa0020000
+6 cpu0 2 exit AhciHwStartIo 0xffffa0100000 0xffffa0200000 = 1
+T
+expect_exit "routine returns holding a lock" 1 "$LOCKSTEP" check --rule SpinLock --role HW_STARTIO=AhciHwStartIo "$scratch/role.trace"
+expect_output "\$fname is the driver routine" "\[SpinLock\] AhciHwStartIo returns to Storport while still holding a spin lock"
+expect_output "trail shows the lock's acquire" "^       event 5 cpu0 irql 2 exit KeAcquireSpinLock$"
+expect_exit "without the role mapping nothing fires" 0 "$LOCKSTEP" check --rule SpinLock "$scratch/role.trace"
+
+# Bad usage and bad input.
+expect_exit "no trace" 2 "$LOCKSTEP" check
+expect_exit "unknown rule" 2 "$LOCKSTEP" check --rule NoSuchRule "$scratch/clean.trace"
+expect_output "unknown rule named" "no rule named 'NoSuchRule'"
+expect_exit "bad --role" 2 "$LOCKSTEP" check --role HW_STARTIO "$scratch/clean.trace"
+expect_exit "missing trace" 2 "$LOCKSTEP" check "$scratch/none.trace"
+expect_output "missing trace named" "cannot read '.*none.trace'"
+printf '# lockstep-trace 1\n1 cpu0 0 entry KeAcquireSpinLock 0x10 0x20\n2 cpu0 0 entri KeAcquireSpinLock 0x10 0x20\n3 cpu0 0 entry KeReleaseInStackQueuedSpinLock 0x30\n' >"$scratch/bad.trace"
+expect_exit "malformed line stops the check" 2 "$LOCKSTEP" check "$scratch/bad.trace"
+expect_output "malformed line has file:line:column" "bad.trace:3:[0-9]+: "
+expect_exit "--keep-going still fails the run" 2 "$LOCKSTEP" check --keep-going "$scratch/bad.trace"
+expect_output "--keep-going reaches the violation after the bad line" "event 3 \(cpu0\): error: \[QueuedSpinLockRelease\]"
+expect_output "--keep-going counts skipped lines" "1 malformed line skipped"
+finish
