@@ -124,7 +124,7 @@ static struct bev next_call(struct gen_thread *g, int t)
         return call(g->routine, t, 2, 0xffffa0500000, 0xffffa0600000 + 0x100 * (ls_word)t);
     }
     uint32_t r = rnd(100);
-    if (g->depth > 0 && (r < 35 || g->depth == MAX_DEPTH)) {         /* release */
+    if (g->depth > 0 && (r < 35 || g->depth == MAX_DEPTH || returning > 0)) {  /* release */
         struct held *h = &g->stack[--g->depth];
         g->irql = h->old_irql;
         switch (h->kind) {
@@ -201,11 +201,11 @@ static struct bev next_call(struct gen_thread *g, int t)
         h->kind = F_QUEUED;
         return call(F_QUEUED, t, 2, h->lock, h->handle);
     }
-    if (r < 85 && g->locks == 0)
+    if (r >= 70 && r < 80 && g->locks == 0)
         return call(F_COMPLETE, t, 2, 0xffffa0700000, 0);
-    if (r < 88 && g->irql == 2)
+    if (r >= 80 && r < 88 && g->irql == 2)
         return call(F_INSERT_QUEUE, t, 2, 0xffffa0800000, 0xffffa0900000);
-    if (r < 90 && g->depth == 0) {                  /* time to return */
+    if (r >= 88 && r < 90 && g->depth == 0) {       /* time to return */
         g->waiting = 1;
         returning++;
         return call(F_NOTIFY, t, 1, 0xffffa0500000, 0);
@@ -213,15 +213,27 @@ static struct bev next_call(struct gen_thread *g, int t)
     return call(F_NOTIFY, t, 1, 0xffffa0500000, 0);
 }
 
-/* n events of the mix, threads interleaved event by event. */
-static struct bev *generate(size_t n)
+/* n events of the mix.  The thread of each event is drawn at random and
+ * kept for a run of 1 to `burst` events: burst 1 interleaves the threads
+ * event by event (the worst case for branch prediction), larger bursts
+ * look more like a merged per-CPU trace. */
+static struct bev *generate(size_t n, uint32_t burst)
 {
     static struct gen_thread threads[THREADS];
     struct bev *out = malloc(n * sizeof *out);
     if (out == NULL)
         return NULL;
+    memset(threads, 0, sizeof threads);
+    memset(lock_busy, 0, sizeof lock_busy);
+    locks_held = returning = 0;
+    int t = 0;
+    uint32_t left = 0;
     for (size_t i = 0; i < n; i++) {
-        int t = (int)rnd(THREADS);
+        if (left == 0) {
+            t = (int)rnd(THREADS);
+            left = 1 + rnd(burst);
+        }
+        left--;
         struct gen_thread *g = &threads[t];
         if (g->pending) {
             out[i] = g->exit;
@@ -424,31 +436,36 @@ int main(int argc, char **argv)
     if (locks > 0 && memory(locks) != 0)
         return 1;
 
-    struct bev *evs = generate(n);
-    if (evs == NULL) {
-        fprintf(stderr, "bench_runtime: out of memory generating %zu events\n", n);
-        return 1;
-    }
-    double secs[99];
-    printf("\n== throughput: %zu events, 8 threads, 1000 locks, all shipped rules + IRQL model "
-           "(median of %d runs) ==\n", n, runs);
-    size_t per_fn[F_COUNT] = { 0 };
-    for (size_t i = 0; i < n; i++)
-        per_fn[evs[i].fn]++;
-    printf("  mix:");
-    for (int f = 0; f < F_COUNT; f++)
-        printf("%s %s %.1f%%", f ? "," : "", fn_names[f], 100.0 * (double)per_fn[f] / (double)n);
-    printf("\n");
-    for (int r = 0; r < runs; r++) {
-        struct counts c = { 0, 0 };
-        secs[r] = run_once(evs, n, &c, r == 0);
-        if (secs[r] < 0)
+    static const uint32_t bursts[] = { 1, 16 };
+    for (int b = 0; b < 2; b++) {
+        struct bev *evs = generate(n, bursts[b]);
+        if (evs == NULL) {
+            fprintf(stderr, "bench_runtime: out of memory generating %zu events\n", n);
             return 1;
+        }
+        printf("\n== throughput: %zu events, 8 threads %s, 1000 locks, all shipped rules "
+               "+ IRQL model (median of %d runs) ==\n", n,
+               bursts[b] == 1 ? "interleaved event by event" : "in runs of 1-16 events",
+               runs);
+        size_t per_fn[F_COUNT] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            per_fn[evs[i].fn]++;
+        printf("  mix:");
+        for (int f = 0; f < F_COUNT; f++)
+            printf("%s %s %.1f%%", f ? "," : "", fn_names[f], 100.0 * (double)per_fn[f] / (double)n);
+        printf("\n");
+        double secs[99];
+        for (int r = 0; r < runs; r++) {
+            struct counts c = { 0, 0 };
+            secs[r] = run_once(evs, n, &c, r == 0);
+            if (secs[r] < 0)
+                return 1;
+        }
+        qsort(secs, (size_t)runs, sizeof secs[0], cmp_double);
+        printf("  median %.3f s: %.1f M events/s (%.1f ns per event); best %.1f M events/s\n",
+               secs[runs / 2], (double)n / secs[runs / 2] / 1e6,
+               secs[runs / 2] * 1e9 / (double)n, (double)n / secs[0] / 1e6);
+        free(evs);
     }
-    qsort(secs, (size_t)runs, sizeof secs[0], cmp_double);
-    printf("  median %.3f s: %.1f M events/s (%.1f ns per event); best %.1f M events/s\n",
-           secs[runs / 2], (double)n / secs[runs / 2] / 1e6, secs[runs / 2] * 1e9 / (double)n,
-           (double)n / secs[0] / 1e6);
-    free(evs);
     return 0;
 }

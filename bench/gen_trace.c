@@ -32,7 +32,8 @@
  *                            the IRQL it leaves is lowered again later
  *   double-acquire           KeAcquireSpinLock of a lock the thread holds;
  *                            the call never returns (SpinLock)
- * The counts of each go to stderr at the end.
+ * The counts of each go to stderr at the end, with the number of
+ * violations the shipped rules must report ("expected violations: N").
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -161,6 +162,7 @@ struct frame {
 
 struct thread {
     char name[16];
+    int wrong_irql;                 /* had a wrong-new-irql bug              */
     uint8_t levels[MAX_LEVELS];     /* the IRQL model, levels[depth-1] current */
     int depth;
     struct frame frames[MAX_FRAMES];
@@ -196,6 +198,7 @@ static struct thread *threads;
 static int nthreads = 4;
 static uint32_t nlocks = 4096;
 static int32_t *owner;              /* per lock: holding thread or -1       */
+static unsigned char *tainted;      /* per lock: had its double acquire     */
 static uint64_t seq;
 static int irql_recorded = 1;
 static double bug_rate;
@@ -400,6 +403,7 @@ static void close_scope(struct thread *t)
     case F_RAISETODPC:
         if (t->nframes == 1 && t->depth == 2 && unit() < bug_rate) {
             bugs_irql++;            /* only scope: the wrong level is repaired later */
+            t->wrong_irql = 1;
             c = make("KeReleaseSpinLock", POP_TO_ARG2, 2, P(a), D(f->old == PASSIVE ? APC : PASSIVE));
         } else {
             c = make("KeReleaseSpinLock", POP_TO_ARG2, 2, P(a), D(f->old));
@@ -467,7 +471,11 @@ static void leaf_call(struct thread *t)
 static int double_acquire(struct thread *t)
 {
     for (int i = t->nframes - 1; i >= 0; i--)
-        if (t->frames[i].kind == F_LOCK || t->frames[i].kind == F_RAISETODPC) {
+        if ((t->frames[i].kind == F_LOCK || t->frames[i].kind == F_RAISETODPC) &&
+            !tainted[t->frames[i].lock]) {
+            /* SpinLock's instance for the lock stops at its abort: a
+             * second double acquire of it would go unreported */
+            tainted[t->frames[i].lock] = 1;
             struct call c = make("KeAcquireSpinLock", PUSH_DISPATCH, 2,
                                  P(lock_address(t->frames[i].lock)),
                                  P(t->stack - 0x300));
@@ -557,7 +565,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     unsigned long long events = 1000000, seed = 1;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
@@ -577,7 +585,6 @@ int main(int argc, char **argv)
             irql_recorded = 0;
         else
             usage();
-        i++;
     }
     if (nthreads < 1 || nthreads > MAX_THREADS || nlocks < 16 || nlocks > MAX_LOCKS ||
         bug_rate < 0 || bug_rate > 1)
@@ -586,7 +593,8 @@ int main(int argc, char **argv)
     rng_state = seed;
     threads = calloc((size_t)nthreads, sizeof *threads);
     owner = malloc(nlocks * sizeof *owner);
-    if (!threads || !owner) {
+    tainted = calloc(nlocks, 1);
+    if (!threads || !owner || !tainted) {
         fprintf(stderr, "gen_trace: out of memory\n");
         return 1;
     }
@@ -615,8 +623,15 @@ int main(int argc, char **argv)
         step(ti);
     }
     flush();
+    /* IrqlKeReleaseSpinLock keeps one instance per thread, which stops at
+     * its first abort: it reports one wrong NewIrql per thread */
+    unsigned long long irql_threads = 0;
+    for (int i = 0; i < nthreads; i++)
+        irql_threads += (unsigned long long)threads[i].wrong_irql;
     fprintf(stderr, "gen_trace: %llu events; bugs: %llu release-without-acquire, "
-            "%llu wrong-new-irql, %llu double-acquire\n",
-            (unsigned long long)seq, bugs_release, bugs_irql, bugs_double);
+            "%llu wrong-new-irql (on %llu threads), %llu double-acquire; "
+            "expected violations: %llu\n",
+            (unsigned long long)seq, bugs_release, bugs_irql, irql_threads, bugs_double,
+            bugs_release + irql_threads + bugs_double);
     return 0;
 }

@@ -22,8 +22,7 @@
  * (shared by all threads) plus the default instance; a rule without keeps
  * one instance per thread, keyed by the thread id (a direct table: the
  * ids are dense), cloned from the initial state, and ignores guards (as
- * tests/rules/harness.c does).  For each
- * handler entry:
+ * tests/rules/harness.c does).  For each handler entry:
  *   - guarded, or a per-thread rule: the instance for the key.  An absent
  *     key is stepped on a scratch copy of the default; it becomes a real
  *     instance only if its state then differs from the default's (or it
@@ -54,6 +53,21 @@
  * instance array: creation order until instances are removed, then
  * permuted by swap-removal.  The order is deterministic but not otherwise
  * specified.
+ *
+ * The environment.  A call's effect on its thread's IRQL stack (env.c) is
+ * applied when its exit arrives, before that exit's handlers run; then a
+ * recorded IRQL, if the event has one, replaces the top of the stack.
+ * Rules therefore see an acquire's exit at DISPATCH_LEVEL, as under SDV
+ * and as a trace records it.
+ *
+ * Trails.  An instance's trail holds the events it handled since it came
+ * into being, which is the event that first moved it away from the
+ * default: steps on a scratch clone that left the state alone are not
+ * remembered.  A violation found at that very first step has a trail of
+ * one event.
+ *
+ * Sinks are called in the middle of an event: they may read the runtime
+ * (names, statistics) but must not add rules or apply events.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -481,7 +495,8 @@ uint32_t ls_runtime_function(struct ls_runtime *rt, const char *name, size_t len
 {
     uint32_t id = intern_add(&rt->functions, name, length);
     if (id == INTERN_NONE)
-        set_error(rt, "out of memory interning a function name");
+        set_error(rt, name == NULL && length > 0 ? "no function name given"
+                                                 : "out of memory interning a function name");
     return id;
 }
 
@@ -492,6 +507,10 @@ uint32_t ls_runtime_thread(struct ls_runtime *rt, const char *name, size_t lengt
     uint32_t id = intern_find(&rt->threads, name, length);
     if (id != INTERN_NONE)
         return id;
+    if (name == NULL && length > 0) {
+        set_error(rt, "no thread name given");
+        return INTERN_NONE;
+    }
     uint32_t n = rt->threads.count;
     if (n == rt->thr_cap) {
         uint32_t cap = rt->thr_cap ? rt->thr_cap * 2 : 16;
@@ -673,7 +692,7 @@ static void report(struct ev_ctx *c, struct rt_rule *r, uint32_t handler,
     out.file = c->file;
     out.line = c->line;
     out.keyed = keyed;
-    out.key = (ls_word)key;
+    out.key = keyed ? (ls_word)key : 0;     /* a per-thread instance: no key */
     out.trail = length ? rt->trail_buf : NULL;
     out.trail_length = length;
     rt->on_violation(rt->context, &out);
@@ -729,15 +748,16 @@ static int step_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entr
     int result = run_step(c, r, e->handler, rec, &v);
 
     trail_hdr_load(&h, rec + tab->state_size);
+    if (result == LS_STEP_CONTINUE && same_as_default
+        && state_same(rec, same_as_default, tab->state_size)) {
+        trail_release(&c->rt->trail, &h);   /* dropped: its trail goes too */
+        inst_remove(tab, i);
+        count_live(r);
+        return 1;
+    }
     if (trail_append(&c->rt->trail, &h, &c->rec, e->repeat) != 0)
         c->rt->failed = 1;
     if (result == LS_STEP_CONTINUE) {
-        if (same_as_default && state_same(rec, same_as_default, tab->state_size)) {
-            trail_release(&c->rt->trail, &h);
-            inst_remove(tab, i);
-            count_live(r);
-            return 1;
-        }
         trail_hdr_store(rec + tab->state_size, &h);
         return 0;
     }
@@ -750,7 +770,10 @@ static int step_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entr
 }
 
 /* A key with no instance: step a clone of the default and keep it only if
- * it now differs from the default, or stopped. */
+ * it now differs from the default, or stopped.  Room is made only then,
+ * so the common case (the guard leaves the state alone) touches nothing
+ * but the scratch state; out of memory at that point loses this one
+ * step's effect, after any violation has been reported. */
 static void step_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
                      uint64_t key, int keyed)
 {
@@ -758,15 +781,15 @@ static void step_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entr
     struct ls_verdict v;
     if (r->def_stopped)
         return;                         /* its clone would be stopped too */
-    if (inst_reserve(tab, 1, 1, key) != 0) {
-        c->rt->failed = 1;
-        return;
-    }
     state_copy(r->scratch, r->def, tab->state_size);
     int result = run_step(c, r, e->handler, r->scratch, &v);
     if (result == LS_STEP_CONTINUE) {
         if (state_same(r->scratch, r->def, tab->state_size))
             return;
+        if (inst_reserve(tab, 1, 0, key) != 0) {
+            c->rt->failed = 1;
+            return;
+        }
         struct trail_hdr h = { 0, 0, 0 };
         if (trail_append(&c->rt->trail, &h, &c->rec, 0) != 0)
             c->rt->failed = 1;
@@ -780,7 +803,10 @@ static void step_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entr
     r->stats.instances++;
     if (result == LS_STEP_ABORT)
         report(c, r, e->handler, &v, keyed, key, NULL);
-    inst_insert_stopped(tab, key);
+    if (inst_reserve(tab, 1, 1, key) != 0)
+        c->rt->failed = 1;
+    else
+        inst_insert_stopped(tab, key);
 }
 
 /* A handler for one key: the rule's instance for it. */
@@ -886,24 +912,75 @@ static void dispatch(struct ev_ctx *c, const struct disp_entry *e)
 
 /* ---- events ------------------------------------------------------------- */
 
-int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
-                     struct ls_event *ev, const char *file, uint32_t line)
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#define NOINLINE __attribute__((noinline))
+#else
+#define COLD
+#define NOINLINE
+#endif
+
+/* Why an event cannot be taken; kept out of line so the hot path stays
+ * small.  Returns -1. */
+static COLD int refuse(struct ls_runtime *rt, const struct ls_event *ev, uint32_t thread,
+                       int irql)
 {
     if (ev == NULL) {
         set_error(rt, "no event given");
         return -1;
     }
-    if (thread >= rt->threads.count || ev->fn >= rt->functions.count
-        || ev->when > LS_EXIT || ev->nargs > LS_MAX_ARGS
-        || irql < LS_IRQL_UNKNOWN || irql > ENV_MAX_IRQL) {
-        set_error(rt, "event %llu: %s", (unsigned long long)ev->seq,
-                  thread >= rt->threads.count ? "unknown thread id"
-                  : ev->fn >= rt->functions.count ? "unknown function id"
-                  : ev->when > LS_EXIT ? "neither entry nor exit"
-                  : ev->nargs > LS_MAX_ARGS ? "more arguments than LS_MAX_ARGS"
-                  : "IRQL outside 0..31");
+    set_error(rt, "event %llu: %s", (unsigned long long)ev->seq,
+              thread >= rt->threads.count ? "unknown thread id"
+              : ev->fn >= rt->functions.count ? "unknown function id"
+              : ev->when > LS_EXIT ? "neither entry nor exit"
+              : ev->nargs > LS_MAX_ARGS ? "more arguments than LS_MAX_ARGS"
+              : irql < LS_IRQL_UNKNOWN || irql > ENV_MAX_IRQL ? "IRQL outside 0..31"
+              : "out of memory");
+    return -1;
+}
+
+/* The recorded IRQL disagrees with the model: notice (once per thread),
+ * and the recorded value wins. */
+static COLD void override_irql(struct ls_runtime *rt, struct rt_thread *t, uint32_t thread,
+                               uint64_t seq, int irql)
+{
+    if (!t->noticed) {
+        t->noticed = 1;
+        notice_irql(rt, thread, seq, irql, env_top(&t->env));
+    }
+    env_set_top(&t->env, (uint8_t)irql);
+}
+
+/* Applies the slot's entries to event ev of thread t; 0, or -1 when out
+ * of memory left some instance without the event. */
+static NOINLINE int run_entries(struct ls_runtime *rt, const struct fn_slot *slot,
+                                struct rt_thread *t, uint32_t thread, const struct ls_event *ev,
+                                const char *file, uint32_t line)
+{
+    struct ls_env env = env_view(&t->env);
+    struct ev_ctx c = { rt, ev, &env, thread, file, line,
+                        trail_pack(ev->seq, ev->fn, thread, ev->when, env_top(&t->env)) };
+    const struct disp_entry *e = &rt->disp[slot->first], *end = e + slot->count;
+    rt->failed = 0;
+    for (; e < end; e++)
+        dispatch(&c, e);
+    if (rt->failed) {
+        set_error(rt, "event %llu: out of memory; some rule instances missed it",
+                  (unsigned long long)ev->seq);
         return -1;
     }
+    return 0;
+}
+
+int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
+                     struct ls_event *ev, const char *file, uint32_t line)
+{
+    /* one test for all the ways an event can be malformed */
+    if (ev == NULL
+        || ((thread >= rt->threads.count) | (ev->fn >= rt->functions.count)
+            | (ev->when > LS_EXIT) | (ev->nargs > LS_MAX_ARGS)
+            | ((unsigned)(irql - LS_IRQL_UNKNOWN) > ENV_MAX_IRQL + 1u)))
+        return refuse(rt, ev, thread, irql);
     if (rt->dirty && build_dispatch(rt) != 0) {
         set_error(rt, "out of memory building the dispatch table");
         return -1;
@@ -915,34 +992,11 @@ int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
     struct rt_thread *t = &rt->thr[thread];
     rt->started = 1;
     rt->counter++;
-    rt->failed = 0;
 
     /* the call has returned: its effect on the IRQL is in place at its exit */
-    if (slot->effect != ENV_NONE && env_apply(&t->env, slot->effect, ev) != 0) {
-        set_error(rt, "event %llu: out of memory growing the IRQL stack",
-                  (unsigned long long)ev->seq);
-        return -1;
-    }
-    if (irql >= 0 && env_top(&t->env) != irql) {
-        if (!t->noticed) {
-            t->noticed = 1;
-            notice_irql(rt, thread, ev->seq, irql, env_top(&t->env));
-        }
-        env_set_top(&t->env, (uint8_t)irql);
-    }
-
-    if (slot->count > 0) {
-        struct ls_env env = env_view(&t->env);
-        struct ev_ctx c = { rt, ev, &env, thread, file, line,
-                            trail_pack(ev->seq, ev->fn, thread, ev->when, env_top(&t->env)) };
-        const struct disp_entry *e = &rt->disp[slot->first], *end = e + slot->count;
-        for (; e < end; e++)
-            dispatch(&c, e);
-    }
-    if (rt->failed) {
-        set_error(rt, "event %llu: out of memory; some rule instances missed it",
-                  (unsigned long long)ev->seq);
-        return -1;
-    }
-    return 0;
+    if (slot->effect != ENV_NONE && env_apply(&t->env, slot->effect, ev) != 0)
+        return refuse(rt, ev, thread, irql);
+    if (irql >= 0 && env_top(&t->env) != irql)
+        override_irql(rt, t, thread, ev->seq, irql);
+    return slot->count ? run_entries(rt, slot, t, thread, ev, file, line) : 0;
 }

@@ -25,13 +25,15 @@ void trail_pool_init(struct trail_pool *p, unsigned length)
     p->length = length;
     if (length == 0)
         return;
-    for (unsigned c = 2;; c *= 2) {
+    for (unsigned c = 1;; c *= 2) {
         struct trail_class *k = &p->cls[p->nclass++];
         k->cap = c < length ? c : length;
         uint32_t chunk_bytes = k->cap * (uint32_t)sizeof(struct trail_rec);
         k->shift = 0;
         while ((chunk_bytes << (k->shift + 1)) <= BLOCK_BYTES)
             k->shift++;
+        k->mask = (1u << k->shift) - 1;
+        k->chunk_bytes = chunk_bytes;
         k->free = NO_CHUNK;
         if (k->cap == length)
             break;

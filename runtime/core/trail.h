@@ -8,12 +8,12 @@
  * is dropped again, so a fixed ring of N entries per instance would waste
  * most of its bytes.  Instead an instance holds a 6-byte header (chunk
  * index, length, ring head) and its entries live in a shared pool of
- * chunks in size classes 2, 4, 8, ... N entries: a trail moves to the next
- * class when it fills its chunk, and becomes a true ring only at N.  An
- * acquire/release pair (the commonest life of an instance) fits the first
- * class, so it allocates one chunk and never moves it.  An entry is 16
- * bytes: sequence number, function id, and thread id, IRQL and
- * entry/exit packed into one word.
+ * chunks in size classes 1, 2, 4, ... N entries: a trail moves to the next
+ * class when it fills its chunk, and becomes a true ring only at N.  The
+ * commonest life of a lock instance, created by the acquire and dropped
+ * by the release (whose event its trail never needs), takes one 16-byte
+ * chunk and no move.  An entry is 16 bytes: sequence number, function id,
+ * and thread id, IRQL and entry/exit packed into one word.
  */
 #ifndef LS_CORE_TRAIL_H
 #define LS_CORE_TRAIL_H
@@ -49,6 +49,8 @@ struct trail_hdr {
 struct trail_class {
     uint32_t cap;           /* entries per chunk                            */
     uint32_t shift;         /* log2 of chunks per block                     */
+    uint32_t mask;          /* chunks per block - 1                         */
+    uint32_t chunk_bytes;   /* cap * sizeof(struct trail_rec)               */
     unsigned char **blocks;
     uint32_t nblocks, blocks_cap;
     uint32_t used;          /* chunks ever handed out                       */
@@ -101,9 +103,8 @@ void trail_unpack(const struct trail_rec *r, struct ls_trail_event *out);
 /* Entries of chunk i of class k. */
 static inline struct trail_rec *trail_chunk(const struct trail_class *k, uint32_t i)
 {
-    unsigned char *block = k->blocks[i >> k->shift];
-    size_t within = i & ((1u << k->shift) - 1);
-    return (struct trail_rec *)(void *)(block + within * k->cap * sizeof(struct trail_rec));
+    return (struct trail_rec *)(void *)(k->blocks[i >> k->shift]
+                                        + (size_t)(i & k->mask) * k->chunk_bytes);
 }
 
 /* trail_append's slow path: a first chunk, or a move to a bigger one. */

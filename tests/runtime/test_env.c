@@ -313,6 +313,37 @@ static void recorded_irql(void)
     ls_runtime_free(rt);
 }
 
+/* The example trace of DESIGN section 7, with its recorded IRQLs: the
+ * model agrees with every one of them (an acquire's exit is at 2, the
+ * release's exit back at 0), so there is no notice, and the only verdict
+ * is QueuedSpinLockRelease's at event 5. */
+static void design_example(void)
+{
+    extern const struct ls_rule *const ls_shipped_rules[];
+    struct seen s;
+    uint32_t cpu0;
+    struct ls_runtime *rt = fresh(&s, &cpu0);
+    uint32_t cpu1 = ls_runtime_thread(rt, "cpu1", 4);
+    for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++)
+        CHECK(ls_runtime_add_rule(rt, *r) >= 0);
+    const ls_word lock = 0xffffa0010000, old = 0xffffa0020000, handle = 0xffffa0030000;
+    seq = 0;
+    CHECK(event(rt, cpu0, "KeAcquireSpinLock", LS_ENTRY, 0, 2, lock, old) == 0);
+    CHECK(event(rt, cpu0, "KeAcquireSpinLock", LS_EXIT, 2, 2, lock, old) == 0);
+    CHECK(event(rt, cpu0, "KeReleaseSpinLock", LS_ENTRY, 2, 2, lock, (ls_word)0) == 0);
+    CHECK(event(rt, cpu0, "KeReleaseSpinLock", LS_EXIT, 0, 2, lock, (ls_word)0) == 0);
+    CHECK(s.violations == 0);
+    CHECK(event(rt, cpu1, "KeReleaseInStackQueuedSpinLock", LS_ENTRY, LS_IRQL_UNKNOWN, 1,
+                handle) == 0);
+    CHECK(s.violations == 1 && s.trail_length[0] == 1 && s.trail[0][0].seq == 5);
+    CHECK(s.notices == 0);
+    CHECK(s.violations == 1);
+    CHECK_STR(s.message[0], "KeReleaseInStackQueuedSpinLock releases a lock handle that was "
+              "not acquired with KeAcquireInStackQueuedSpinLock.");
+    CHECK_STR(stack(rt, cpu0), "0");
+    ls_runtime_free(rt);
+}
+
 int main(void)
 {
     acquires_push_dispatch();
@@ -322,5 +353,6 @@ int main(void)
     per_thread_and_deep();
     rules_see_the_model();
     recorded_irql();
+    design_example();
     return check_done("test_env");
 }

@@ -347,6 +347,9 @@ static void per_thread_instances(void)
     CHECK(call(g, g->cpu0, "IofCompleteRequest", 2, (ls_word)0x10, (ls_word)0) == 1);
     CHECK_STR(g->got[0].message, MSG_SAFE);
     CHECK(g->got[0].thread == g->cpu0 && g->got[0].keyed == 0);
+    /* per-thread instances have no key, whatever the thread's id */
+    CHECK(call(g, g->cpu1, "KeReleaseSpinLock", 2, LOCK_B, PASSIVE) == 2);
+    CHECK(g->got[1].thread == g->cpu1 && g->got[1].keyed == 0 && g->got[1].key == 0);
     CHECK(stats(g, "SpinLockSafe")->live_instances == 0);   /* stopped */
     fixture_free(g);
     fixture_free(f);
@@ -912,9 +915,10 @@ static void rename_prefix(char *s, size_t size, const char *from, const char *to
 /* Runs one random sequence of `length` events; returns the number of
  * events whose verdicts differed (and reports the first). */
 static int one_sequence(int length, const struct ls_rule *const *rules, int nrules,
-                        int *verdicts_seen)
+                        int *verdicts_seen, int on_cpu1)
 {
     struct fixture *f = fixture_new(NULL);
+    uint32_t thread = on_cpu1 ? f->cpu1 : f->cpu0;  /* the harness has no threads */
     static struct harness h[16];
     struct ref_env env = { { 0 }, 1 };
     int bad = 0;
@@ -947,8 +951,8 @@ static int one_sequence(int length, const struct ls_rule *const *rules, int nrul
         }
 
         int before = f->n;
-        event_args(f, f->cpu0, rt_name, when, ret, a->nargs, args);
-        struct ls_env got_env = ls_runtime_env(f->rt, f->cpu0);
+        event_args(f, thread, rt_name, when, ret, a->nargs, args);
+        struct ls_env got_env = ls_runtime_env(f->rt, thread);
         if ((int)got_env.irql_depth != env.depth
             || memcmp(got_env.irql_stack, env.levels, (size_t)env.depth) != 0) {
             printf("FAIL: event %d (%s): IRQL stacks differ\n", i, a->fn);
@@ -1005,7 +1009,7 @@ static void differential(void)
     CHECK(nrules == 7);
     int failures = 0, seen = 0;
     for (int s = 0; s < 3000 && failures == 0; s++)
-        failures += one_sequence(20 + (int)rnd(60), rules, nrules, &seen);
+        failures += one_sequence(20 + (int)rnd(60), rules, nrules, &seen, s % 2);
     CHECK(failures == 0);
     CHECK(seen > 1000);                     /* the sequences do find things */
 }

@@ -255,7 +255,7 @@ static void test_design_example(void)
     CHECK(o.res.malformed == 0);
     CHECK(o.res.bytes == strlen(text));
     CHECK_STR(o.log, "V 5 QueuedSpinLockRelease cpu1 KeReleaseInStackQueuedSpinLock entry "
-                     "irql=0 args=281472812646400\n");
+                     "irql=0 args=281473366294528\n");
     outcome_free(&o);
 
     /* the same through ls_runtime_stats */
@@ -287,7 +287,7 @@ static void test_fields(void)
     CHECK_STR(o.log, "V 1 QueuedSpinLockRelease cpu0.1:a-b_c KeReleaseInStackQueuedSpinLock "
                      "entry irql=31 args=1,-1,0,9223372036854775807,-9223372036854775808,-1,"
                      "-9223372036854775808,3735928559,1,42,0,0,9223372036854775807,18,"
-                     "188900967593797,99\n");
+                     "188900966474565,99\n");
     outcome_free(&o);
 
     /* return value and location; an exit event; IRQL unknown: the model's */
@@ -498,7 +498,7 @@ static void test_errors(void)
         outcome_free(&o);
     }
     check_error("1 cpu0 0 entry F 0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
-                "t:1:18: argument '0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...' does not fit in "
+                "t:1:18: argument '0xAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...' does not fit in "
                 "64 bits");
 
     /* the header: version 1 or nothing; a bad version stops even with
@@ -545,8 +545,8 @@ static void test_truncated(void)
     struct outcome o;
     for (size_t cut = 1; cut < n; cut++) {
         run_n(whole, cut, 0, &o);
-        if (o.rc == 0) {
-            CHECK(o.res.events == 1 && o.violations == 1);
+        if (o.rc == 0) {            /* cut in the function name: a shorter name */
+            CHECK(o.res.events == 1 && o.violations == (cut >= 42));
         } else {
             unsigned column = 0;
             CHECK(sscanf(o.res.error, "t:1:%u:", &column) == 1 && column >= 1 && column <= cut + 1);
@@ -566,7 +566,7 @@ static void test_truncated(void)
     outcome_free(&o);
     check_error_at("1 c 0 entry F\n2 cpu0 2 ent", "t:2:10: expected 'entry' or 'exit', found 'ent'", 2);
     run("1 c 0 entry F\n2 c 0 exit F =", 0, &o);
-    CHECK_STR(o.res.error, "t:2:13: expected a return value after '=', found the end of the line");
+    CHECK_STR(o.res.error, "t:2:15: expected a return value after '=', found the end of the line");
     outcome_free(&o);
     run("1 c 0 entry F\n2 c 0 entry F @ a.c:", 0, &o);
     CHECK_STR(o.res.error, "t:2:21: expected a line number after ':', found the end of the line");
@@ -804,6 +804,7 @@ static void test_builds_agree(void)
 {
     static const char noise[] = "0123456789abcdefxX -=@:#\t\r\n\x01\x7f\xff_.zZ";
     char *text = malloc(1 << 20);
+    uint64_t events = 0, malformed = 0;
     for (int round = 0; round < 40; round++) {
         size_t n = 0;
         uint64_t seq = 1;
@@ -836,10 +837,14 @@ static void test_builds_agree(void)
         CHECK(o.rc == 0);
         if (round == 0)
             CHECK(o.res.events == 150 && o.violations == 150 && o.res.malformed == 0);
+        events += o.res.events;
+        malformed += o.res.malformed;
         outcome_free(&o);
         run_n(text, n, 0, &o);
         outcome_free(&o);
     }
+    /* the mutations hit: many lines spoilt, most still fine */
+    CHECK(malformed > 39 * 150 / 10 && events > 39 * 150 / 2);
     free(text);
 }
 

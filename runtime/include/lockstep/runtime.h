@@ -64,6 +64,8 @@ struct ls_violation {
     uint32_t trail_length;
 };
 
+/* Sinks may read the runtime (names, stats) but must not apply events or
+ * add rules from inside the call. */
 typedef void (*ls_violation_sink)(void *context, const struct ls_violation *v);
 
 /* A notice: something worth telling the user that is not a violation
@@ -103,6 +105,7 @@ void ls_runtime_set_trail_length(struct ls_runtime *rt, unsigned length);
  * the first event. */
 int ls_runtime_add_rule(struct ls_runtime *rt, const struct ls_rule *rule);
 
+/* The stats pointer stays valid until the next ls_runtime_add_rule. */
 uint32_t ls_runtime_rule_count(const struct ls_runtime *rt);
 const struct ls_rule *ls_runtime_rule(const struct ls_runtime *rt, uint32_t index);
 const struct ls_rule_stats *ls_runtime_stats(const struct ls_runtime *rt, uint32_t index);
