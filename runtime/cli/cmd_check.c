@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <lockstep/runtime.h>
+#include <lockstep/store.h>
 #include <lockstep/trace.h>
 
 #include "cli.h"
@@ -26,7 +27,7 @@ static const char help[] =
     "Check recorded call traces (native text format, docs/trace-format.md) with\n"
     "the rules built into lockstep.  TRACE '-' reads standard input.  Each\n"
     "violation is printed with the events of its instance that led to it, then\n"
-    "a summary per rule.\n"
+    "a summary per rule.  Results go to a SQLite database (docs/results-db.md).\n"
     "\n"
     "options:\n"
     "  --rule NAME          check only this rule (repeatable; default: all)\n"
@@ -34,6 +35,8 @@ static const char help[] =
     "                       written for fun_ROLE / sdv_Run* fire on it\n"
     "                       (e.g. --role HW_STARTIO=AhciHwStartIo)\n"
     "  --trail N            events kept per instance for the report (0-32, default 8)\n"
+    "  --db PATH            results database (default lockstep.db)\n"
+    "  --no-db              do not store the results\n"
     "  --keep-going         report malformed lines and skip them instead of stopping\n"
     "  --quiet              print only the summary\n"
     "  -h, --help           show this help\n"
@@ -42,6 +45,9 @@ static const char help[] =
 
 struct check {
     struct ls_runtime *rt;
+    struct ls_store *store;         /* NULL with --no-db                     */
+    int64_t run, input_id;          /* store ids                             */
+    bool store_failed;              /* a violation could not be stored       */
     const char *input;              /* the trace being read                  */
     bool quiet;
     bool progress;                  /* a progress line on a terminal         */
@@ -66,6 +72,11 @@ static void on_violation(void *context, const struct ls_violation *v)
 {
     struct check *c = context;
     c->violations++;
+    if (c->store && !c->store_failed
+        && ls_store_add_violation(c->store, c->run, c->input_id, v, c->rt) < 0) {
+        fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        c->store_failed = true;
+    }
     if (c->quiet)
         return;
     if (c->progress)
@@ -139,6 +150,56 @@ static int add_rules(struct ls_runtime *rt, char **only, int count)
     return 0;
 }
 
+/* Open the results database and record the run and its rules.  Returns 0,
+ * or -1 after reporting. */
+static int open_store(struct check *c, const char *path, int argc, char **argv)
+{
+    char err[512];
+    c->store = ls_store_open(path, err, sizeof err);
+    if (!c->store) {
+        fprintf(stderr, "lockstep check: error: %s\n", err);
+        return -1;
+    }
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *command = malloc(len + 9);
+    if (!command) {
+        fprintf(stderr, "lockstep check: error: out of memory\n");
+        return -1;
+    }
+    strcpy(command, "lockstep");
+    for (int i = 0; i < argc; i++)
+        strcat(strcat(command, " "), argv[i]);
+    c->run = ls_store_begin_run(c->store, command, LOCKSTEP_VERSION);
+    free(command);
+    for (uint32_t i = 0; c->run >= 0 && i < ls_runtime_rule_count(c->rt); i++)
+        if (ls_store_add_rule(c->store, c->run, ls_runtime_rule(c->rt, i)) < 0)
+            c->run = -1;
+    if (c->run < 0) {
+        fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        return -1;
+    }
+    return 0;
+}
+
+/* Store the per-rule statistics and close the run with the outcome. */
+static int finish_store(struct check *c, int status)
+{
+    bool ok = !c->store_failed;
+    for (uint32_t i = 0; ok && i < ls_runtime_rule_count(c->rt); i++)
+        ok = ls_store_rule_stats(c->store, c->run, ls_runtime_rule(c->rt, i),
+                                 ls_runtime_stats(c->rt, i)) == 0;
+    const char *outcome = !ok || status == EXIT_USAGE ? "error"
+                        : status == EXIT_VIOLATIONS ? "violations" : "clean";
+    if (ls_store_end_run(c->store, c->run, outcome) < 0 || !ok) {
+        if (ok)
+            fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        return -1;
+    }
+    return 0;
+}
+
 static void print_summary(const struct ls_runtime *rt, double seconds, uint64_t events)
 {
     printf("\n%-24s %12s %10s %10s %10s\n", "RULE", "EVENTS", "INSTANCES", "PEAK", "VIOLATIONS");
@@ -162,7 +223,15 @@ static int check_trace(struct check *c, const char *path, const struct ls_trace_
     }
     struct ls_trace_result res;
     c->input = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (c->store && (c->input_id = ls_store_add_input(c->store, c->run, c->input, "trace")) < 0) {
+        fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        c->store_failed = true;
+    }
     int rc = ls_trace_read_text(c->rt, fd, c->input, opt, &res);
+    if (c->store && !c->store_failed && ls_store_finish_input(c->store, c->input_id, res.events) < 0) {
+        fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        c->store_failed = true;
+    }
     if (fd != STDIN_FILENO)
         close(fd);
     if (c->progress)
@@ -184,6 +253,8 @@ int cmd_check(int argc, char **argv)
         { "role", required_argument, NULL, 'R' },
         { "trail", required_argument, NULL, 't' },
         { "keep-going", no_argument, NULL, 'k' },
+        { "db", required_argument, NULL, 'd' },
+        { "no-db", no_argument, NULL, 'n' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -193,6 +264,7 @@ int cmd_check(int argc, char **argv)
     char **roles = calloc((size_t)argc + 1, sizeof *roles);
     int only_count = 0, role_count = 0, status = EXIT_USAGE;
     long trail = 8;
+    const char *db = "lockstep.db";
     struct ls_trace_options topt = { 0 };
 
     optind = 1;
@@ -216,6 +288,8 @@ int cmd_check(int argc, char **argv)
             break;
         }
         case 'k': topt.keep_going = 1; break;
+        case 'd': db = optarg; break;
+        case 'n': db = NULL; break;
         case 'q': c.quiet = true; break;
         case 'h':
             fputs(help, stdout);
@@ -247,6 +321,8 @@ int cmd_check(int argc, char **argv)
             goto out;
         }
     }
+    if (db && open_store(&c, db, argc, argv) < 0)
+        goto out;
     topt.on_problem = on_problem;
     topt.on_progress = c.progress ? on_progress : NULL;
     topt.context = &c;
@@ -258,11 +334,14 @@ int cmd_check(int argc, char **argv)
         failed |= check_trace(&c, argv[i], &topt, &events) < 0;
     print_summary(c.rt, now_seconds() - c.started, events);
     status = failed ? EXIT_USAGE : c.violations ? EXIT_VIOLATIONS : EXIT_CLEAN;
+    if (c.store && finish_store(&c, status) < 0)
+        status = EXIT_USAGE;
     goto out;
 
 usage:
     fputs("Run 'lockstep check --help' for usage.\n", stderr);
 out:
+    ls_store_close(c.store);
     ls_runtime_free(c.rt);
     free(only);
     free(roles);

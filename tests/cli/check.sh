@@ -13,14 +13,14 @@ cat >"$scratch/design.trace" <<'T'
 4 cpu0 0 exit KeReleaseSpinLock 0xffffa0010000 0
 5 cpu1 - entry KeReleaseInStackQueuedSpinLock 0xffffa0030000
 T
-expect_exit "DESIGN example: a violation" 1 "$LOCKSTEP" check "$scratch/design.trace"
+expect_exit "DESIGN example: a violation" 1 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/design.trace"
 expect_output "event 5 violates QueuedSpinLockRelease" "design.trace: event 5 \(cpu1\): error: \[QueuedSpinLockRelease\] KeReleaseInStackQueuedSpinLock releases a lock handle"
 expect_output "only that violation" "^QueuedSpinLockRelease +1 +[0-9]+ +[0-9]+ +1$"
 expect_output "IrqlKeReleaseSpinLock is satisfied" "^IrqlKeReleaseSpinLock +1 .* 0$"
 
 head -5 "$scratch/design.trace" >"$scratch/clean.trace"
-expect_exit "clean trace" 0 "$LOCKSTEP" check "$scratch/clean.trace"
-expect_exit "clean trace from stdin" 0 sh -c "\"$LOCKSTEP\" check - <\"$scratch/clean.trace\""
+expect_exit "clean trace" 0 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/clean.trace"
+expect_exit "clean trace from stdin" 0 sh -c "\"$LOCKSTEP\" check --db \"$scratch/results.db\" - <\"$scratch/clean.trace\""
 
 # IrqlKeReleaseSpinLock: the release restores the wrong IRQL (1, not 0).
 cat >"$scratch/wrong-irql.trace" <<'T'
@@ -30,13 +30,13 @@ cat >"$scratch/wrong-irql.trace" <<'T'
 3 cpu0 - entry KeReleaseSpinLock 0xffffa0010000 1 @ miniport.c:300
 4 cpu0 - exit KeReleaseSpinLock 0xffffa0010000 1
 T
-expect_exit "wrong NewIrql" 1 "$LOCKSTEP" check --rule IrqlKeReleaseSpinLock "$scratch/wrong-irql.trace"
+expect_exit "wrong NewIrql" 1 "$LOCKSTEP" check --db "$scratch/results.db" --rule IrqlKeReleaseSpinLock "$scratch/wrong-irql.trace"
 expect_output "location and message" "^miniport.c:300: .*event 3 \(cpu0\): error: \[IrqlKeReleaseSpinLock\] KeReleaseSpinLock does not restore"
 expect_output "trail ends with the violating event" "^    -> event 3 cpu0 irql 2 entry KeReleaseSpinLock$"
 
 # A release at PASSIVE_LEVEL, recorded in the trace.
 printf '# lockstep-trace 1\n1 cpu0 0 entry KeReleaseSpinLock 0xffffa0010000 0\n' >"$scratch/passive.trace"
-expect_exit "release at PASSIVE_LEVEL" 1 "$LOCKSTEP" check --rule IrqlKeReleaseSpinLock "$scratch/passive.trace"
+expect_exit "release at PASSIVE_LEVEL" 1 "$LOCKSTEP" check --db "$scratch/results.db" --rule IrqlKeReleaseSpinLock "$scratch/passive.trace"
 expect_output "IRQL message" "called at an IRQL other than DISPATCH_LEVEL"
 
 # Role mapping: a miniport routine returning with a lock held.
@@ -48,22 +48,48 @@ cat >"$scratch/role.trace" <<'T'
 5 cpu0 2 exit KeAcquireSpinLock 0xffffa0018000 0xffffa0020000
 6 cpu0 2 exit AhciHwStartIo 0xffffa0100000 0xffffa0200000 = 1
 T
-expect_exit "routine returns holding a lock" 1 "$LOCKSTEP" check --rule SpinLock --role HW_STARTIO=AhciHwStartIo "$scratch/role.trace"
+expect_exit "routine returns holding a lock" 1 "$LOCKSTEP" check --db "$scratch/results.db" --rule SpinLock --role HW_STARTIO=AhciHwStartIo "$scratch/role.trace"
 expect_output "\$fname is the driver routine" "\[SpinLock\] AhciHwStartIo returns to Storport while still holding a spin lock"
 expect_output "trail shows the lock's acquire" "^       event 5 cpu0 irql 2 exit KeAcquireSpinLock$"
-expect_exit "without the role mapping nothing fires" 0 "$LOCKSTEP" check --rule SpinLock "$scratch/role.trace"
+expect_exit "without the role mapping nothing fires" 0 "$LOCKSTEP" check --db "$scratch/results.db" --rule SpinLock "$scratch/role.trace"
 
 # Bad usage and bad input.
 expect_exit "no trace" 2 "$LOCKSTEP" check
-expect_exit "unknown rule" 2 "$LOCKSTEP" check --rule NoSuchRule "$scratch/clean.trace"
+expect_exit "unknown rule" 2 "$LOCKSTEP" check --db "$scratch/results.db" --rule NoSuchRule "$scratch/clean.trace"
 expect_output "unknown rule named" "no rule named 'NoSuchRule'"
-expect_exit "bad --role" 2 "$LOCKSTEP" check --role HW_STARTIO "$scratch/clean.trace"
-expect_exit "missing trace" 2 "$LOCKSTEP" check "$scratch/none.trace"
+expect_exit "bad --role" 2 "$LOCKSTEP" check --db "$scratch/results.db" --role HW_STARTIO "$scratch/clean.trace"
+expect_exit "missing trace" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/none.trace"
 expect_output "missing trace named" "cannot read '.*none.trace'"
 printf '# lockstep-trace 1\n1 cpu0 0 entry KeAcquireSpinLock 0x10 0x20\n2 cpu0 0 entri KeAcquireSpinLock 0x10 0x20\n3 cpu0 0 entry KeReleaseInStackQueuedSpinLock 0x30\n' >"$scratch/bad.trace"
-expect_exit "malformed line stops the check" 2 "$LOCKSTEP" check "$scratch/bad.trace"
+expect_exit "malformed line stops the check" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/bad.trace"
 expect_output "malformed line has file:line:column" "bad.trace:3:[0-9]+: "
-expect_exit "--keep-going still fails the run" 2 "$LOCKSTEP" check --keep-going "$scratch/bad.trace"
+expect_exit "--keep-going still fails the run" 2 "$LOCKSTEP" check --db "$scratch/results.db" --keep-going "$scratch/bad.trace"
 expect_output "--keep-going reaches the violation after the bad line" "event 3 \(cpu0\): error: \[QueuedSpinLockRelease\]"
 expect_output "--keep-going counts skipped lines" "1 malformed line skipped"
+# The results database: one run per check, violations and their steps.
+db="$scratch/db-test.db"
+expect_exit "check writes the results database" 1 "$LOCKSTEP" check --db "$db" "$scratch/design.trace"
+expect_exit "a second run" 0 "$LOCKSTEP" check --db "$db" "$scratch/clean.trace"
+if command -v sqlite3 >/dev/null; then
+    out=$(sqlite3 "$db" "select id, status from runs order by id;")
+    [ "$out" = "$(printf '1|violations\n2|clean')" ] && pass "runs recorded with their outcome" || fail "runs: $out"
+    out=$(sqlite3 "$db" "select v.seq, v.thread, r.name, v.instance_key from violations v join rules r on r.id = v.rule;")
+    [ "$out" = "5|cpu1|QueuedSpinLockRelease|0xffffa0030000" ] && pass "violation row" || fail "violation row: $out"
+    out=$(sqlite3 "$db" "select count(*) from violation_steps;")
+    [ "$out" = 1 ] && pass "violation steps stored" || fail "steps: $out"
+fi
+expect_exit "--no-db writes nothing" 1 "$LOCKSTEP" check --no-db "$scratch/design.trace"
+[ -e lockstep.db ] && fail "a lockstep.db appeared in the working directory" || pass "no stray lockstep.db"
+head -c 4096 /dev/urandom >"$scratch/corrupt.db"
+expect_exit "corrupt database" 2 "$LOCKSTEP" check --db "$scratch/corrupt.db" "$scratch/clean.trace"
+expect_output "corrupt database named" "not a lockstep results database"
+expect_exit "database in a missing directory" 2 "$LOCKSTEP" check --db "$scratch/no/such/dir.db" "$scratch/clean.trace"
+expect_output "unopenable database named" "cannot open results database"
+if command -v sqlite3 >/dev/null; then
+    # Hold a write lock from another process while lockstep tries to write.
+    (sqlite3 "$db" "BEGIN EXCLUSIVE; SELECT 1;" ".shell sleep 8" "COMMIT;" >/dev/null 2>&1 &)
+    sleep 1
+    expect_exit "locked database" 2 "$LOCKSTEP" check --db "$db" "$scratch/clean.trace"
+    expect_output "locked database named" "locked"
+fi
 finish

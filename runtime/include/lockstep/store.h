@@ -1,0 +1,81 @@
+/*
+ * lockstep/store.h — the results database: one SQLite file (WAL mode) that
+ * records each `lockstep check` run, the rules and inputs it used, every
+ * violation with its trail, and per-rule statistics.  The schema is
+ * versioned with PRAGMA user_version and documented in docs/results-db.md.
+ *
+ * A run is written as: begin_run (committed at once, status 'running'),
+ * add_rule / add_input, add_violation (batched: a transaction commits every
+ * LS_STORE_BATCH rows), finish_input, rule_stats, end_run (sets the final
+ * status and finished_at in one transaction).  A run whose end_run never
+ * happened stays 'running' — incomplete, never mistaken for complete.
+ *
+ * The library never exits and never prints: functions return -1 (or NULL
+ * from open) and the text is kept in the handle (ls_store_error).  After an
+ * error the rows of the open batch are rolled back.
+ */
+#ifndef LOCKSTEP_STORE_H
+#define LOCKSTEP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lockstep/rule.h>
+#include <lockstep/runtime.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LS_STORE_SCHEMA_VERSION 1   /* PRAGMA user_version of a v1 file     */
+#define LS_STORE_BATCH 1000         /* violations per transaction           */
+#define LS_STORE_BUSY_MS 5000       /* default wait for a locked database   */
+
+struct ls_store;
+
+/* Open (creating if needed) the results database at path, waiting at most
+ * LS_STORE_BUSY_MS for a lock.  NULL on failure, with the reason in err
+ * (not a database, a newer schema, locked, cannot open). */
+struct ls_store *ls_store_open(const char *path, char *err, size_t errlen);
+/* The same with an explicit busy timeout in milliseconds. */
+struct ls_store *ls_store_open_timeout(const char *path, int busy_ms, char *err,
+                                       size_t errlen);
+/* Commits the pending batch (a run without end_run stays 'running') and
+ * closes.  NULL is ignored. */
+void ls_store_close(struct ls_store *st);
+const char *ls_store_error(const struct ls_store *st);
+
+/* A new run (status 'running', started_at now), committed at once; its id,
+ * or -1.  Either string may be NULL. */
+int64_t ls_store_begin_run(struct ls_store *st, const char *command_line,
+                           const char *tool_version);
+/* Record that the run uses rule (one `rules` row per distinct name and
+ * spec_sha256, linked by `run_rules`).  0 or -1. */
+int ls_store_add_rule(struct ls_store *st, int64_t run, const struct ls_rule *rule);
+/* A new input of the run (kind e.g. "trace"; sha256 left NULL); its id or -1. */
+int64_t ls_store_add_input(struct ls_store *st, int64_t run, const char *path,
+                           const char *kind);
+/* Record a violation from a runtime sink, with its trail; names are read
+ * from rt.  A rule not yet added to the run is added.  0 or -1. */
+int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
+                           const struct ls_violation *v, const struct ls_runtime *rt);
+/* Set the input's events_seen and commit the pending batch.  0 or -1. */
+int ls_store_finish_input(struct ls_store *st, int64_t input, uint64_t events);
+/* Record the rule's counters for the run (replacing earlier ones).  0 or -1. */
+int ls_store_rule_stats(struct ls_store *st, int64_t run, const struct ls_rule *rule,
+                        const struct ls_rule_stats *stats);
+/* Finish the run: status "clean", "violations" or "error", finished_at now,
+ * committed together with the pending batch.  0 or -1. */
+int ls_store_end_run(struct ls_store *st, int64_t run, const char *status);
+
+/* The fingerprint stored with a violation: FNV-1a 64 over rule name,
+ * message, function, file and line (see docs/results-db.md), as 16 lower
+ * case hex digits plus NUL in out[17]. */
+void ls_store_fingerprint(char out[17], const char *rule, const char *message,
+                          const char *function, const char *file, uint32_t line);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOCKSTEP_STORE_H */
