@@ -18,18 +18,6 @@ static const char help[] =
     "  --json       one JSON object per rule, one per line\n"
     "  -h, --help   show this help\n";
 
-/* Print s as a JSON string. */
-static void put_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') printf("\\%c", *s);
-        else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-        else putchar(*s);
-    }
-    putchar('"');
-}
-
 int cmd_rules(int argc, char **argv)
 {
     bool json = false;
@@ -51,15 +39,15 @@ int cmd_rules(int argc, char **argv)
         const struct ls_rule *rule = *r;
         if (json) {
             printf("{\"name\":");
-            put_json_string(rule->name);
+            cli_json_string(rule->name);
             printf(",\"model\":");
-            put_json_string(rule->model);
+            cli_json_string(rule->model);
             printf(",\"severity\":");
-            put_json_string(rule->severity);
+            cli_json_string(rule->severity);
             printf(",\"handlers\":%u,\"spec\":", rule->handler_count);
-            put_json_string(rule->spec_path);
+            cli_json_string(rule->spec_path);
             printf(",\"summary\":");
-            put_json_string(rule->summary);
+            cli_json_string(rule->summary);
             printf("}\n");
         } else {
             printf("%-24s %-9s %-8s %-8u %s\n", rule->name, rule->model, rule->severity,

@@ -9,7 +9,7 @@ expect_exit "unknown command" 2 "$LOCKSTEP" frobnicate
 expect_output "unknown command named" "unknown command 'frobnicate'"
 expect_exit "lockstep --version" 0 "$LOCKSTEP" --version
 expect_output "version names the ABI" "checker ABI 1"
-for cmd in compile rules; do
+for cmd in compile rules results; do
     expect_exit "lockstep $cmd --help" 0 "$LOCKSTEP" "$cmd" --help
     expect_output "$cmd help has usage" "^usage: lockstep $cmd"
 done
