@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -67,16 +66,10 @@ static void set_error(struct results *r, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Record a failed SQLite call, naming a foreign file as such. */
+/* Record a failed SQLite call. */
 static void sql_error(struct results *r, int rc, const char *doing)
 {
-    const char *msg = r->db ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc);
-    if ((rc & 0xff) == SQLITE_NOTADB)
-        set_error(r, "%s: not a lockstep results database (%s)", r->path, msg);
-    else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-        set_error(r, "%s: results database is locked by another process (%s)", r->path, msg);
-    else
-        set_error(r, "%s: %s: %s", r->path, doing, msg);
+    ls_store_describe(r->error, sizeof r->error, r->db, rc, r->path, doing);
 }
 
 /* Prepare sql into *out; 0 or -1 with the error in r. */
@@ -114,49 +107,13 @@ static int query_int(struct results *r, const char *sql, int64_t param, int64_t 
     return 0;
 }
 
-/* Open path read-only and check that it holds a lockstep schema this build
- * understands.  0 or -1 with the error in r (r->db is then closed). */
+/* Open path read-only (a lockstep database of a schema this build
+ * understands).  0 or -1 with the error in r. */
 static int open_results(struct results *r, const char *path)
 {
-    struct stat sb;
     r->path = path;
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT)
-            set_error(r, "no results database at %s; run 'lockstep check' first", path);
-        else
-            set_error(r, "cannot open results database %s: %s", path, strerror(errno));
-        return -1;
-    }
-    int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK) {
-        set_error(r, "cannot open results database %s: %s", path,
-                  r->db ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
-        goto fail;
-    }
-    rc = sqlite3_busy_timeout(r->db, LS_STORE_BUSY_MS);
-    if (rc != SQLITE_OK) {
-        sql_error(r, rc, "opening");
-        goto fail;
-    }
-    int64_t version;
-    bool none;
-    if (query_int(r, "PRAGMA user_version", -1, &version, &none) < 0)
-        goto fail;
-    if (version == 0) {
-        set_error(r, "%s: not a lockstep results database (no lockstep schema version)", path);
-        goto fail;
-    }
-    if (version > LS_STORE_SCHEMA_VERSION) {
-        set_error(r, "%s: results database has schema version %" PRId64 ", newer than this "
-                  "lockstep understands (%d); use a newer lockstep",
-                  path, version, LS_STORE_SCHEMA_VERSION);
-        goto fail;
-    }
-    return 0;
-fail:
-    sqlite3_close(r->db);
-    r->db = NULL;
-    return -1;
+    r->db = ls_store_open_readonly(path, r->error, sizeof r->error);
+    return r->db ? 0 : -1;
 }
 
 /* ---- output ---------------------------------------------------------------- */

@@ -7,11 +7,14 @@
  * an input, a run, or closes the store.  Every SQLite return code is
  * checked and sqlite3_errmsg() is carried into the handle's error text.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -143,9 +146,8 @@ static void set_error(struct ls_store *st, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The text for a failed SQLite call: locks and foreign files get their own
- * wording, everything else carries sqlite3_errmsg. */
-static void describe(char *out, size_t size, sqlite3 *db, int rc, const char *what)
+void ls_store_describe(char *out, size_t size, struct sqlite3 *db, int rc,
+                       const char *what, const char *doing)
 {
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     switch (rc & 0xff) {
@@ -158,7 +160,10 @@ static void describe(char *out, size_t size, sqlite3 *db, int rc, const char *wh
         snprintf(out, size, "%s: not a lockstep results database (%s)", what, msg);
         break;
     default:
-        snprintf(out, size, "%s: %s", what, msg);
+        if (doing)
+            snprintf(out, size, "%s: %s: %s", what, doing, msg);
+        else
+            snprintf(out, size, "%s: %s", what, msg);
     }
 }
 
@@ -176,7 +181,7 @@ static void rollback(struct ls_store *st)
 
 static int fail(struct ls_store *st, int rc, const char *what)
 {
-    describe(st->error, sizeof st->error, st->db, rc, what);
+    ls_store_describe(st->error, sizeof st->error, st->db, rc, what, NULL);
     rollback(st);
     return -1;
 }
@@ -190,7 +195,7 @@ static int step(struct ls_store *st, int which, const char *what, int64_t *value
     if (rc == SQLITE_ROW && value)
         *value = sqlite3_column_int64(s, 0);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        describe(st->error, sizeof st->error, st->db, rc, what);
+        ls_store_describe(st->error, sizeof st->error, st->db, rc, what, NULL);
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
         rollback(st);
@@ -265,7 +270,7 @@ static int exec(sqlite3 *db, const char *sql, const char *what, const char *path
     if (rc != SQLITE_OK) {
         char where[400];
         snprintf(where, sizeof where, "%s: %s", path, what);
-        describe(err, errlen, db, rc, where);
+        ls_store_describe(err, errlen, db, rc, where, NULL);
         return -1;
     }
     return 0;
@@ -285,16 +290,28 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *value, const char *p
         }
     }
     if (rc != SQLITE_OK) {
-        describe(err, errlen, db, rc, path);
+        ls_store_describe(err, errlen, db, rc, path, NULL);
         sqlite3_finalize(s);
         return -1;
     }
     rc = sqlite3_finalize(s);
     if (rc != SQLITE_OK) {
-        describe(err, errlen, db, rc, path);
+        ls_store_describe(err, errlen, db, rc, path, NULL);
         return -1;
     }
     return 0;
+}
+
+/* True (with the message in err) when the file's schema is newer than this
+ * build understands. */
+static bool too_new(int64_t version, const char *path, char *err, size_t errlen)
+{
+    if (version <= LS_STORE_SCHEMA_VERSION)
+        return false;
+    snprintf(err, errlen, "%s: results database has schema version %" PRId64
+             ", newer than this lockstep understands (%d); use a newer lockstep",
+             path, version, LS_STORE_SCHEMA_VERSION);
+    return true;
 }
 
 /* Check the schema version inside an immediate transaction, creating v1 in
@@ -306,12 +323,8 @@ static int prepare_schema(sqlite3 *db, const char *path, char *err, size_t errle
         return -1;
     if (query_int(db, "PRAGMA user_version", &version, path, err, errlen))
         goto undo;
-    if (version > LS_STORE_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s: results database has schema version %" PRId64
-                 ", newer than this lockstep understands (%d); use a newer lockstep",
-                 path, version, LS_STORE_SCHEMA_VERSION);
+    if (too_new(version, path, err, errlen))
         goto undo;
-    }
     if (version == 0) {
         if (query_int(db, "SELECT count(*) FROM sqlite_master", &objects, path, err, errlen))
             goto undo;
@@ -340,12 +353,12 @@ struct ls_store *ls_store_open_timeout(const char *path, int busy_ms, char *err,
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         snprintf(where, sizeof where, "cannot open results database %s", path);
-        describe(err, errlen, db, rc, where);
+        ls_store_describe(err, errlen, db, rc, where, NULL);
         goto fail;
     }
     rc = sqlite3_busy_timeout(db, busy_ms);
     if (rc != SQLITE_OK) {
-        describe(err, errlen, db, rc, path);
+        ls_store_describe(err, errlen, db, rc, path, NULL);
         goto fail;
     }
     if (exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys", path, err, errlen) ||
@@ -362,7 +375,7 @@ struct ls_store *ls_store_open_timeout(const char *path, int busy_ms, char *err,
         rc = sqlite3_prepare_v2(db, SQL[i], -1, &st->stmt[i], NULL);
         if (rc != SQLITE_OK) {
             snprintf(where, sizeof where, "%s: preparing a statement", path);
-            describe(err, errlen, db, rc, where);
+            ls_store_describe(err, errlen, db, rc, where, NULL);
             goto fail;
         }
     }
@@ -373,6 +386,45 @@ fail:
             sqlite3_finalize(st->stmt[i]);
         free(st);
     }
+    sqlite3_close(db);
+    return NULL;
+}
+
+struct sqlite3 *ls_store_open_readonly(const char *path, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            snprintf(err, errlen, "no results database at %s; run 'lockstep check' first", path);
+        else
+            snprintf(err, errlen, "cannot open results database %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    sqlite3 *db = NULL;
+    int64_t version = 0;
+    char where[400];
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(where, sizeof where, "cannot open results database %s", path);
+        ls_store_describe(err, errlen, db, rc, where, NULL);
+        goto fail;
+    }
+    rc = sqlite3_busy_timeout(db, LS_STORE_BUSY_MS);
+    if (rc != SQLITE_OK) {
+        ls_store_describe(err, errlen, db, rc, path, "opening");
+        goto fail;
+    }
+    if (query_int(db, "PRAGMA user_version", &version, path, err, errlen))
+        goto fail;
+    if (version == 0) {
+        snprintf(err, errlen, "%s: not a lockstep results database (no lockstep schema version)",
+                 path);
+        goto fail;
+    }
+    if (too_new(version, path, err, errlen))
+        goto fail;
+    return db;
+fail:
     sqlite3_close(db);
     return NULL;
 }

@@ -6,14 +6,8 @@
 . "$(dirname "$0")/lib.bash"
 
 db="$scratch/results.db"
-cat >"$scratch/design.trace" <<'T'
-# lockstep-trace 1
-1 cpu0 0 entry KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
-2 cpu0 2 exit KeAcquireSpinLock 0xffffa0010000 0xffffa0020000
-3 cpu0 2 entry KeReleaseSpinLock 0xffffa0010000 0 @ miniport.c:212
-4 cpu0 0 exit KeReleaseSpinLock 0xffffa0010000 0
-5 cpu1 - entry KeReleaseInStackQueuedSpinLock 0xffffa0030000
-T
+# The example of DESIGN section 7 (the fixture the trace tests use too).
+cp tests/trace/design-example.trace "$scratch/design.trace"
 # IrqlKeReleaseSpinLock at a file whose name needs quoting in CSV and JSON.
 cat >"$scratch/odd.trace" <<'T'
 # lockstep-trace 1

@@ -32,6 +32,7 @@ extern "C" {
 #define LS_STORE_BUSY_MS 5000       /* default wait for a locked database   */
 
 struct ls_store;
+struct sqlite3;
 
 /* Open (creating if needed) the results database at path, waiting at most
  * LS_STORE_BUSY_MS for a lock.  NULL on failure, with the reason in err
@@ -43,6 +44,18 @@ struct ls_store *ls_store_open_timeout(const char *path, int busy_ms, char *err,
 /* Commits the pending batch (a run without end_run stays 'running') and
  * closes.  NULL is ignored. */
 void ls_store_close(struct ls_store *st);
+
+/* Open an existing results database read-only, for queries (lockstep
+ * results): it must hold a lockstep schema this build understands.
+ * Returns the connection (close it with sqlite3_close) or NULL with the
+ * reason in err. */
+struct sqlite3 *ls_store_open_readonly(const char *path, char *err, size_t errlen);
+
+/* The text for a failed SQLite call on a results database, in one wording
+ * for every tool: "<what>: results database is locked ...", "<what>: not a
+ * lockstep results database (...)", else "<what>[: <doing>]: <sqlite message>". */
+void ls_store_describe(char *out, size_t size, struct sqlite3 *db, int rc,
+                       const char *what, const char *doing);
 const char *ls_store_error(const struct ls_store *st);
 
 /* A new run (status 'running', started_at now), committed at once; its id,
