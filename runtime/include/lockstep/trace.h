@@ -55,6 +55,25 @@ int ls_trace_read_text(struct ls_runtime *rt, int fd, const char *input,
                        const struct ls_trace_options *opt,
                        struct ls_trace_result *res);
 
+/* Read a native binary trace (docs/trace-binary.md) from fd into rt; the
+ * same contract as ls_trace_read_text, with positions given as byte
+ * offsets ("input: offset N: message"). */
+int ls_trace_read_binary(struct ls_runtime *rt, int fd, const char *input,
+                         const struct ls_trace_options *opt,
+                         struct ls_trace_result *res);
+
+/* Read a native trace, text or binary as its first bytes show. */
+int ls_trace_read(struct ls_runtime *rt, int fd, const char *input,
+                  const struct ls_trace_options *opt, struct ls_trace_result *res);
+
+/* Read the output of ltrace (docs/ltrace.md): `-f` pids, `-t`/`-tt`/`-ttt`
+ * timestamps, `<unfinished ...>` / `<... resumed>` pairs and `+++ exited`
+ * lines become events of the runtime, one thread per pid.  The same
+ * contract as ls_trace_read_text. */
+int ls_trace_read_ltrace(struct ls_runtime *rt, int fd, const char *input,
+                         const struct ls_trace_options *opt,
+                         struct ls_trace_result *res);
+
 #ifdef __cplusplus
 }
 #endif
