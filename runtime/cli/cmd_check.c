@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,8 @@ static const char help[] =
     "\n"
     "Exit status: 0 no violation, 1 violations found, 2 usage or input error.\n";
 
+enum { DIAGNOSTICS_MAX = 1000 };    /* printed and stored per input          */
+
 struct check {
     struct ls_runtime *rt;
     struct ls_store *store;         /* NULL with --no-db                     */
@@ -53,6 +56,7 @@ struct check {
     bool progress;                  /* a progress line on a terminal         */
     uint64_t violations;
     uint64_t notices;
+    uint64_t diagnostics;           /* of the current input                  */
     double started;
 };
 
@@ -96,23 +100,64 @@ static void on_violation(void *context, const struct ls_violation *v)
     }
 }
 
+static void store_diagnostic(struct check *c, const struct ls_store_diagnostic *d)
+{
+    if (c->store && !c->store_failed
+        && ls_store_add_diagnostic(c->store, c->run, c->input_id, d) < 0) {
+        fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
+        c->store_failed = true;
+    }
+}
+
+/* Print and store a diagnostic of the current input; only the first DIAGNOSTICS_MAX
+ * of an input are printed and stored, so a trace of garbage read with
+ * --keep-going cannot flood the terminal or the database.  Returns false
+ * when this one is over the limit. */
+static bool keep_diagnostic(struct check *c, const struct ls_store_diagnostic *d)
+{
+    if (++c->diagnostics > DIAGNOSTICS_MAX)
+        return false;
+    store_diagnostic(c, d);
+    if (c->progress)
+        fputs("\r\033[K", stderr);
+    return true;
+}
+
 static void on_notice(void *context, uint32_t thread, uint64_t seq, const char *text)
 {
     struct check *c = context;
-    (void)thread;
+    struct ls_store_diagnostic d = {
+        .severity = "note", .message = text, .offset = -1, .seq = (int64_t)seq,
+        .thread = ls_runtime_thread_name(c->rt, thread),
+    };
     c->notices++;
-    if (c->progress)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "%s: event %llu: note: %s\n", c->input, (unsigned long long)seq, text);
+    if (keep_diagnostic(c, &d))
+        fprintf(stderr, "%s: event %llu: note: %s\n", c->input, (unsigned long long)seq, text);
 }
 
 static void on_problem(void *context, const struct ls_trace_problem *p)
 {
     struct check *c = context;
-    if (c->progress)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "%s:%llu:%u: error: %s (line skipped)\n", p->input,
-            (unsigned long long)p->line, p->column, p->message);
+    struct ls_store_diagnostic d = {
+        .severity = "error", .message = p->message, .line = p->line, .column = p->column,
+        .offset = -1, .seq = -1, .text = p->text,
+    };
+    if (keep_diagnostic(c, &d))
+        fprintf(stderr, "%s:%llu:%u: error: %s (line skipped)\n", p->input,
+                (unsigned long long)p->line, p->column, p->message);
+}
+
+/* Say (and store) how many diagnostics of the input were over the limit. */
+static void count_dropped_diagnostics(struct check *c)
+{
+    if (c->diagnostics <= DIAGNOSTICS_MAX)
+        return;
+    char text[128];
+    snprintf(text, sizeof text, "%llu further diagnostics of this input not shown or stored",
+             (unsigned long long)(c->diagnostics - DIAGNOSTICS_MAX));
+    struct ls_store_diagnostic d = { .severity = "note", .message = text, .offset = -1, .seq = -1 };
+    store_diagnostic(c, &d);
+    fprintf(stderr, "%s: note: %s\n", c->input, text);
 }
 
 static void on_progress(void *context, uint64_t bytes, uint64_t events)
@@ -212,22 +257,62 @@ static void print_summary(const struct ls_runtime *rt, double seconds, uint64_t 
     printf("%llu events in %.2f s\n", (unsigned long long)events, seconds);
 }
 
+/* Open a trace for reading ('-' is standard input); -1 after reporting
+ * why it cannot be read.  A directory is refused here, before any read. */
+static int open_trace(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return STDIN_FILENO;
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        close(fd);
+        fd = -1;
+        errno = EISDIR;
+    }
+    if (fd < 0)
+        fprintf(stderr, "lockstep check: error: cannot read '%s': %s\n", path, strerror(errno));
+    return fd;
+}
+
+/* True when every trace named can be opened, so that a mistyped name is
+ * reported before a long run starts rather than after it. */
+static bool traces_readable(char **paths, int count)
+{
+    bool ok = true;
+    for (int i = 0; i < count; i++) {
+        int fd = open_trace(paths[i]);
+        if (fd < 0)
+            ok = false;
+        else if (fd != STDIN_FILENO)
+            close(fd);
+    }
+    return ok;
+}
+
 /* Read one trace; returns 0, or -1 after reporting why it stopped. */
 static int check_trace(struct check *c, const char *path, const struct ls_trace_options *opt,
                        uint64_t *events)
 {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "lockstep check: error: cannot read '%s': %s\n", path, strerror(errno));
+    int fd = open_trace(path);
+    if (fd < 0)
         return -1;
-    }
     struct ls_trace_result res;
     c->input = strcmp(path, "-") == 0 ? "<stdin>" : path;
     if (c->store && (c->input_id = ls_store_add_input(c->store, c->run, c->input, "trace")) < 0) {
         fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
         c->store_failed = true;
     }
+    c->diagnostics = 0;
     int rc = ls_trace_read_text(c->rt, fd, c->input, opt, &res);
+    count_dropped_diagnostics(c);
+    if (rc != 0) {
+        struct ls_store_diagnostic d = {
+            .severity = "error", .message = res.error[0] ? res.error : "reading stopped",
+            .offset = -1, .seq = -1,
+        };
+        store_diagnostic(c, &d);
+    }
     if (c->store && !c->store_failed && ls_store_finish_input(c->store, c->input_id, res.events) < 0) {
         fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
         c->store_failed = true;
@@ -303,6 +388,9 @@ int cmd_check(int argc, char **argv)
         fprintf(stderr, "lockstep check: error: no trace given\n");
         goto usage;
     }
+
+    if (!traces_readable(argv + optind, argc - optind))
+        goto out;
 
     c.rt = ls_runtime_new();
     if (!c.rt) {

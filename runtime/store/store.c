@@ -3,7 +3,8 @@
  *
  * Every statement is prepared once, at open; rows are written with
  * bind/step/reset.  Violations are written inside an explicit transaction
- * that commits every LS_STORE_BATCH rows and whenever the caller finishes
+ * that commits every LS_STORE_BATCH rows (violations and diagnostics
+ * together) and whenever the caller finishes
  * an input, a run, or closes the store.  Every SQLite return code is
  * checked and sqlite3_errmsg() is carried into the handle's error text.
  */
@@ -91,12 +92,29 @@ static const char SCHEMA_V1[] =
     "  violations INTEGER NOT NULL,\n"
     "  unknown_guards INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run, rule)\n"
+    ");\n";
+
+/* Schema 2 adds what a run reports besides violations. */
+static const char SCHEMA_V2_ADDITIONS[] =
+    "CREATE TABLE diagnostics (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  input INTEGER REFERENCES inputs(id),\n"
+    "  severity TEXT NOT NULL CHECK (severity IN ('error','warning','note')),\n"
+    "  line INTEGER,\n"
+    "  column INTEGER,\n"
+    "  offset INTEGER,\n"
+    "  seq INTEGER,\n"
+    "  thread TEXT,\n"
+    "  message TEXT NOT NULL,\n"
+    "  text TEXT\n"
     ");\n"
-    "PRAGMA user_version = 1;\n";
+    "CREATE INDEX diagnostics_run ON diagnostics(run);\n"
+    "PRAGMA user_version = 2;\n";
 
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_RUN, S_RULE_INSERT, S_RULE_GET, S_RUN_RULE,
-    S_INPUT, S_VIOLATION, S_STEP, S_FINISH_INPUT, S_STATS, S_END_RUN, S_COUNT
+    S_INPUT, S_VIOLATION, S_STEP, S_DIAGNOSTIC, S_FINISH_INPUT, S_STATS, S_END_RUN, S_COUNT
 };
 
 static const char *const SQL[S_COUNT] = {
@@ -115,6 +133,9 @@ static const char *const SQL[S_COUNT] = {
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_STEP] = "INSERT INTO violation_steps (violation, step, seq, thread, function, "
                "point, irql) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_DIAGNOSTIC] = "INSERT INTO diagnostics (run, input, severity, line, column, offset, "
+                     "seq, thread, message, text) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_FINISH_INPUT] = "UPDATE inputs SET events_seen = ?2 WHERE id = ?1",
     [S_STATS] = "INSERT OR REPLACE INTO rule_stats (run, rule, events, steps, instances, "
                 "peak_instances, violations, unknown_guards) "
@@ -314,8 +335,8 @@ static bool too_new(int64_t version, const char *path, char *err, size_t errlen)
     return true;
 }
 
-/* Check the schema version inside an immediate transaction, creating v1 in
- * an empty file. */
+/* Check the schema version inside an immediate transaction: create the
+ * current schema in an empty file, upgrade an older one in place. */
 static int prepare_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
     int64_t version = 0, objects = 0;
@@ -335,7 +356,11 @@ static int prepare_schema(sqlite3 *db, const char *path, char *err, size_t errle
         }
         if (exec(db, SCHEMA_V1, "creating the schema", path, err, errlen))
             goto undo;
+        version = 1;
     }
+    if (version == 1 &&
+        exec(db, SCHEMA_V2_ADDITIONS, "upgrading the schema to version 2", path, err, errlen))
+        goto undo;
     if (exec(db, "COMMIT", "creating the schema", path, err, errlen))
         goto undo;
     return 0;
@@ -582,6 +607,36 @@ int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
             step(st, S_STEP, "recording a violation's trail", NULL))
             return -1;
     }
+    if (++st->pending >= LS_STORE_BATCH)
+        return commit(st);
+    return 0;
+}
+
+/* ---- diagnostics ----------------------------------------------------------- */
+
+int ls_store_add_diagnostic(struct ls_store *st, int64_t run, int64_t input,
+                            const struct ls_store_diagnostic *d)
+{
+    const char *severity = d->severity;
+    if (!severity || (strcmp(severity, "error") && strcmp(severity, "warning") &&
+                      strcmp(severity, "note"))) {
+        set_error(st, "recording a diagnostic: severity must be error, warning or note");
+        return -1;
+    }
+    if (begin(st) ||
+        bind_int(st, S_DIAGNOSTIC, 1, run) || bind_id(st, S_DIAGNOSTIC, 2, input) ||
+        bind_text(st, S_DIAGNOSTIC, 3, severity) ||
+        bind_id(st, S_DIAGNOSTIC, 4, (int64_t)d->line) ||
+        bind_id(st, S_DIAGNOSTIC, 5, d->column) ||
+        (d->offset >= 0 ? bind_int(st, S_DIAGNOSTIC, 6, d->offset)
+                        : bind_id(st, S_DIAGNOSTIC, 6, 0)) ||
+        (d->seq >= 0 ? bind_int(st, S_DIAGNOSTIC, 7, d->seq)
+                     : bind_id(st, S_DIAGNOSTIC, 7, 0)) ||
+        bind_text(st, S_DIAGNOSTIC, 8, d->thread) ||
+        bind_text(st, S_DIAGNOSTIC, 9, d->message ? d->message : "") ||
+        bind_text(st, S_DIAGNOSTIC, 10, d->text) ||
+        step(st, S_DIAGNOSTIC, "recording a diagnostic", NULL))
+        return -1;
     if (++st->pending >= LS_STORE_BATCH)
         return commit(st);
     return 0;

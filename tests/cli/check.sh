@@ -60,6 +60,42 @@ expect_output "malformed line has file:line:column" "bad.trace:3:[0-9]+: "
 expect_exit "--keep-going still fails the run" 2 "$LOCKSTEP" check --db "$scratch/results.db" --keep-going "$scratch/bad.trace"
 expect_output "--keep-going reaches the violation after the bad line" "event 3 \(cpu0\): error: \[QueuedSpinLockRelease\]"
 expect_output "--keep-going counts skipped lines" "1 malformed line skipped"
+mkdir "$scratch/dir.trace"
+expect_exit "a directory as a trace" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/clean.trace" "$scratch/dir.trace"
+expect_output "directory named" "cannot read '.*dir.trace': Is a directory"
+case $out in *RULE*) fail "the directory was only found after reading" ;; *) pass "refused before any reading" ;; esac
+# Unreadable files: root reads anything, so drop to nobody for these.
+as_nobody=()
+[ "$(id -u)" = 0 ] && as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+chmod 755 "$scratch"
+cp "$scratch/clean.trace" "$scratch/secret.trace" && chmod 000 "$scratch/secret.trace"
+expect_exit "an unreadable trace" 2 "${as_nobody[@]}" "$LOCKSTEP" check --no-db "$scratch/secret.trace"
+expect_output "unreadable trace named" "cannot read '.*secret.trace': Permission denied"
+"$LOCKSTEP" check --db "$scratch/ro.db" "$scratch/clean.trace" >/dev/null
+chmod 444 "$scratch/ro.db"
+expect_exit "a read-only database" 2 "${as_nobody[@]}" "$LOCKSTEP" check --db "$scratch/ro.db" "$scratch/clean.trace"
+expect_output "read-only database named" "ro.db.*(readonly|read-only|unable to open)"
+"$LOCKSTEP" check --db "$scratch/new.db" "$scratch/clean.trace" >/dev/null
+sqlite3 "$scratch/new.db" "PRAGMA user_version = 99"
+expect_exit "a database of a newer schema" 2 "$LOCKSTEP" check --db "$scratch/new.db" "$scratch/clean.trace"
+expect_output "newer schema named" "new.db: results database has schema version 99, newer than this lockstep understands"
+[ "$(sqlite3 "$scratch/new.db" "select count(*) from runs")" = 1 ] && pass "newer database left alone" || fail "newer database changed"
+
+# Diagnostics: skipped lines (--keep-going) and model notices are stored with the run.
+ddb="$scratch/diag.db"
+expect_exit "--keep-going run" 2 "$LOCKSTEP" check --db "$ddb" --keep-going "$scratch/bad.trace"
+out=$(sqlite3 "$ddb" "select r.status, d.severity, d.line, d.column, d.text from diagnostics d join runs r on r.id = d.run")
+[ "$out" = "error|error|3|10|2 cpu0 0 entri KeAcquireSpinLock 0x10 0x20" ] && pass "skipped line stored as a diagnostic" || fail "diagnostic row: $out"
+printf '# lockstep-trace 1\n1 cpu0 0 entry KeAcquireSpinLock 0x10 0x20\n2 cpu0 0 exit KeAcquireSpinLock 0x10 0x20\n' >"$scratch/notice.trace"
+expect_exit "recorded IRQL disagrees with the model" 0 "$LOCKSTEP" check --db "$ddb" "$scratch/notice.trace"
+expect_output "notice printed" "notice.trace: event 2: note: thread cpu0: the trace records IRQL 0 at event 2 where the model has 2"
+out=$(sqlite3 "$ddb" "select severity, seq, thread from diagnostics where run = 2")
+[ "$out" = "note|2|cpu0" ] && pass "notice stored as a diagnostic" || fail "notice row: $out"
+for i in $(seq 1500); do echo "$i cpu0 - bogus F"; done >"$scratch/garbage.trace"
+expect_exit "1500 malformed lines with --keep-going" 2 "$LOCKSTEP" check --db "$ddb" --keep-going "$scratch/garbage.trace"
+expect_output "diagnostics beyond the limit counted" "500 further diagnostics of this input not shown or stored"
+[ "$(sqlite3 "$ddb" "select count(*) from diagnostics where run = 3")" = 1001 ] && pass "1000 diagnostics and a count stored" || fail "diagnostics of the garbage run"
+
 # The results database: one run per check, violations and their steps.
 db="$scratch/db-test.db"
 expect_exit "check writes the results database" 1 "$LOCKSTEP" check --db "$db" "$scratch/design.trace"

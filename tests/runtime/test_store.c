@@ -5,7 +5,8 @@
  * not a hang), an unwritable path, a run written through a real runtime
  * (release-without-acquire of QueuedSpinLockRelease) with its trail and
  * statistics, batches of more than LS_STORE_BATCH violations, fingerprints
- * equal across runs, and a run without end_run left 'running'.
+ * equal across runs, a run without end_run left 'running', diagnostics,
+ * and a schema 1 file upgraded in place.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -90,7 +91,7 @@ static void create_and_reopen(void)
     CHECK_STR(query_text(path, "PRAGMA journal_mode"), "wal");
     CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                 "('runs','rules','run_rules','inputs','violations','violation_steps',"
-                "'rule_stats')") == 7);
+                "'rule_stats','diagnostics')") == 8);
     CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                 "('violations_run','violations_fingerprint')") == 2);
     st = ls_store_open(path, err, sizeof err);      /* reopen: schema kept */
@@ -109,9 +110,11 @@ static void newer_schema(void)
 {
     char err[512] = "";
     const char *path = tmp_path("newer.db");
-    CHECK(raw_exec(path, "PRAGMA user_version = 2") == SQLITE_OK);
+    CHECK(raw_exec(path, "PRAGMA user_version = 3") == SQLITE_OK);
     CHECK(ls_store_open(path, err, sizeof err) == NULL);
-    CHECK(strstr(err, "schema version 2, newer than this lockstep understands (1)") != NULL);
+    CHECK(strstr(err, "schema version 3, newer than this lockstep understands (2)") != NULL);
+    CHECK(ls_store_open_readonly(path, err, sizeof err) == NULL);
+    CHECK(strstr(err, "schema version 3, newer") != NULL);
 }
 
 static void not_a_database(void)
@@ -334,6 +337,60 @@ static void left_running(void)
     CHECK_STR(query_text(path, "SELECT status FROM runs"), "running");
 }
 
+/* A file written by schema 1 (no diagnostics table) keeps its runs and
+ * gains the table when opened to write; a reader accepts it as it is. */
+static void upgrade_from_v1(void)
+{
+    char err[512] = "";
+    const char *path = tmp_path("v1.db");
+    /* a schema 1 file is today's minus what version 2 added */
+    struct ls_store *st = ls_store_open(path, err, sizeof err);
+    CHECK(st != NULL);
+    CHECK(ls_store_end_run(st, ls_store_begin_run(st, "x", "y"), "clean") == 0);
+    ls_store_close(st);
+    CHECK(raw_exec(path, "DROP TABLE diagnostics; PRAGMA user_version = 1") == SQLITE_OK);
+    sqlite3 *db = ls_store_open_readonly(path, err, sizeof err);
+    CHECK(db != NULL);
+    sqlite3_close(db);
+    st = ls_store_open(path, err, sizeof err);
+    CHECK(st != NULL);
+    ls_store_close(st);
+    CHECK(query(path, "PRAGMA user_version") == 2);
+    CHECK(query(path, "SELECT count(*) FROM runs WHERE status = 'clean'") == 1);
+    CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'diagnostics'") == 1);
+}
+
+static void diagnostics(void)
+{
+    char err[512] = "";
+    const char *path = tmp_path("diagnostics.db");
+    struct ls_store *st = ls_store_open(path, err, sizeof err);
+    CHECK(st != NULL);
+    int64_t run = ls_store_begin_run(st, "x", "y");
+    int64_t input = ls_store_add_input(st, run, "a.trace", "trace");
+    struct ls_store_diagnostic skipped = {
+        .severity = "error", .message = "expected 'entry' or 'exit'", .line = 3,
+        .column = 12, .offset = -1, .seq = -1, .text = "3 cpu0 - enter F",
+    };
+    struct ls_store_diagnostic notice = {
+        .severity = "note", .message = "recorded IRQL 0 disagrees", .offset = -1,
+        .seq = 7, .thread = "cpu1",
+    };
+    struct ls_store_diagnostic bad = { .severity = "fatal", .message = "x" };
+    CHECK(ls_store_add_diagnostic(st, run, input, &skipped) == 0);
+    CHECK(ls_store_add_diagnostic(st, run, 0, &notice) == 0);
+    CHECK(ls_store_add_diagnostic(st, run, input, &bad) == -1);
+    CHECK(strstr(ls_store_error(st), "severity must be") != NULL);
+    CHECK(ls_store_end_run(st, run, "error") == 0);
+    ls_store_close(st);
+    CHECK(query(path, "SELECT count(*) FROM diagnostics") == 2);
+    CHECK_STR(query_text(path, "SELECT severity || ' ' || line || ':' || column || ' ' || "
+                         "message || ' | ' || text FROM diagnostics WHERE input IS NOT NULL"),
+              "error 3:12 expected 'entry' or 'exit' | 3 cpu0 - enter F");
+    CHECK_STR(query_text(path, "SELECT quote(line) || quote(offset) || ' ' || seq || ' ' || "
+                         "thread FROM diagnostics WHERE input IS NULL"), "NULLNULL 7 cpu1");
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/lockstep-test-store-XXXXXX");
@@ -343,6 +400,8 @@ int main(void)
     }
     create_and_reopen();
     newer_schema();
+    upgrade_from_v1();
+    diagnostics();
     not_a_database();
     locked();
     unwritable();

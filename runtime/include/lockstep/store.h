@@ -5,7 +5,7 @@
  * versioned with PRAGMA user_version and documented in docs/results-db.md.
  *
  * A run is written as: begin_run (committed at once, status 'running'),
- * add_rule / add_input, add_violation (batched: a transaction commits every
+ * add_rule / add_input, add_violation and add_diagnostic (batched: a transaction commits every
  * LS_STORE_BATCH rows), finish_input, rule_stats, end_run (sets the final
  * status and finished_at in one transaction).  A run whose end_run never
  * happened stays 'running' — incomplete, never mistaken for complete.
@@ -27,7 +27,8 @@
 extern "C" {
 #endif
 
-#define LS_STORE_SCHEMA_VERSION 1   /* PRAGMA user_version of a v1 file     */
+#define LS_STORE_SCHEMA_VERSION 2   /* PRAGMA user_version written; a v1
+                                       file is upgraded when opened to write */
 #define LS_STORE_BATCH 1000         /* violations per transaction           */
 #define LS_STORE_BUSY_MS 5000       /* default wait for a locked database   */
 
@@ -72,6 +73,23 @@ int64_t ls_store_add_input(struct ls_store *st, int64_t run, const char *path,
  * from rt.  A rule not yet added to the run is added.  0 or -1. */
 int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
                            const struct ls_violation *v, const struct ls_runtime *rt);
+/* Something a run reports besides violations: a malformed line skipped
+ * with --keep-going, a notice of the environment model, why a run stopped. */
+struct ls_store_diagnostic {
+    const char *severity;           /* "error", "warning" or "note"         */
+    const char *message;
+    uint64_t line;                  /* 1-based line in the input, 0 if none */
+    uint32_t column;                /* 1-based column, 0 if none            */
+    int64_t offset;                 /* byte offset in the input, -1 if none */
+    int64_t seq;                    /* event number, -1 if none             */
+    const char *thread;             /* may be NULL                          */
+    const char *text;               /* the offending line, may be NULL      */
+};
+
+/* Record a diagnostic of run (input may be 0 for the run as a whole);
+ * batched with the violations.  0 or -1. */
+int ls_store_add_diagnostic(struct ls_store *st, int64_t run, int64_t input,
+                            const struct ls_store_diagnostic *d);
 /* Set the input's events_seen and commit the pending batch.  0 or -1. */
 int ls_store_finish_input(struct ls_store *st, int64_t input, uint64_t events);
 /* Record the rule's counters for the run (replacing earlier ones).  0 or -1. */
