@@ -159,20 +159,31 @@ static int write_text(struct diag *d, const struct ast_rule *rule,
     return rc != COMPILE_OK ? rc : rc_close;
 }
 
+struct ast_rule *compile_checked_rule(struct diag *d, const char *path,
+                                      const struct parse_options *popt)
+{
+    int errors_before = d->error_count;
+    struct ast_rule *rule = parse_file(d->sm, d, path, popt);
+    if (!rule)
+        return NULL;
+    const struct src_file *f = &d->sm->files[rule->file];
+    sha256_hex(f->text, f->size, rule->spec_sha256);
+    if (sema_check(rule, d) > 0 || d->error_count > errors_before) {
+        ast_free(rule);
+        return NULL;
+    }
+    return rule;
+}
+
 int compile_spec(struct diag *d, const char *path, const struct compile_options *opt)
 {
     struct parse_options popt = { opt->include_dirs, opt->include_dir_count };
-    int errors_before = d->error_count;
-    struct ast_rule *rule = parse_file(d->sm, d, path, &popt);
+    struct ast_rule *rule = compile_checked_rule(d, path, &popt);
     if (!rule)
         return COMPILE_ERRORS;
-    const struct src_file *f = &d->sm->files[rule->file];
-    sha256_hex(f->text, f->size, rule->spec_sha256);
 
     int rc = COMPILE_OK;
-    if (sema_check(rule, d) > 0 || d->error_count > errors_before)
-        rc = COMPILE_ERRORS;
-    else if (opt->emit == COMPILE_C)
+    if (opt->emit == COMPILE_C)
         rc = write_c(d, rule, opt);
     else if (opt->emit == COMPILE_DOT || opt->emit == COMPILE_JSON)
         rc = write_text(d, rule, opt);

@@ -34,6 +34,15 @@ enum {
     COMPILE_IO_ERROR = 2    /* an output could not be written (reported)     */
 };
 
+struct ast_rule;
+struct parse_options;
+
+/* Parse and check the spec at path, reporting to d: the rule, with its
+ * spec_sha256 set, ready for an emitter (free it with ast_free), or NULL
+ * when the spec has errors. */
+struct ast_rule *compile_checked_rule(struct diag *d, const char *path,
+                                      const struct parse_options *popt);
+
 /* Compile the spec at path, reporting to d (whose source manager must be
  * fresh or shared only with earlier specs). */
 int compile_spec(struct diag *d, const char *path, const struct compile_options *opt);

@@ -21,16 +21,23 @@
 #include <lockstep/trace.h>
 
 #include "cli.h"
+#include "user_rules.h"
 
 static const char help[] =
     "usage: lockstep check [options] TRACE...\n"
     "\n"
     "Check recorded call traces (native text format, docs/trace-format.md) with\n"
-    "the rules built into lockstep.  TRACE '-' reads standard input.  Each\n"
-    "violation is printed with the events of its instance that led to it, then\n"
-    "a summary per rule.  Results go to a SQLite database (docs/results-db.md).\n"
+    "the rules built into lockstep, or instead with rules compiled from specs\n"
+    "(--spec, --rules; docs/user-rules.md).  TRACE '-' reads standard input.\n"
+    "Each violation is printed with the events of its instance that led to it,\n"
+    "then a summary per rule.  Results go to a SQLite database\n"
+    "(docs/results-db.md).\n"
     "\n"
     "options:\n"
+    "  --spec FILE.slic     check with the rule of this spec instead of the built-in\n"
+    "                       rules (repeatable); compiled with $CC (default cc) and\n"
+    "                       cached in $LOCKSTEP_CACHE (default ~/.cache/lockstep)\n"
+    "  --rules DIR          the same for every DIR/*.slic (repeatable)\n"
     "  --rule NAME          check only this rule (repeatable; default: all)\n"
     "  --role ROLE=FUNC     FUNC is the driver routine with role ROLE, so rules\n"
     "                       written for fun_ROLE / sdv_Run* fire on it\n"
@@ -170,20 +177,23 @@ static void on_progress(void *context, uint64_t bytes, uint64_t events)
             bytes / 1e6, bytes / 1e6 / t, events / 1e6 / t);
 }
 
-/* Add the rules named in only[] (all shipped rules when count is 0). */
-static int add_rules(struct ls_runtime *rt, char **only, int count)
+/* Add the rules of set (NULL-terminated) named in only[] (all when count
+ * is 0). */
+static int add_rules(struct ls_runtime *rt, const struct ls_rule *const *set,
+                     char **only, int count)
 {
     for (int i = 0; i < count; i++) {
-        const struct ls_rule *const *r = ls_shipped_rules;
+        const struct ls_rule *const *r = set;
         while (*r && strcmp((*r)->name, only[i]) != 0)
             r++;
         if (!*r) {
-            fprintf(stderr, "lockstep check: error: no rule named '%s'; "
-                            "'lockstep rules' lists them\n", only[i]);
+            fprintf(stderr, "lockstep check: error: no rule named '%s'; %s\n", only[i],
+                    set == ls_shipped_rules ? "'lockstep rules' lists them"
+                                            : "it is in none of the specs given");
             return -1;
         }
     }
-    for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++) {
+    for (const struct ls_rule *const *r = set; *r; r++) {
         bool wanted = count == 0;
         for (int i = 0; i < count && !wanted; i++)
             wanted = strcmp((*r)->name, only[i]) == 0;
@@ -335,6 +345,8 @@ int cmd_check(int argc, char **argv)
 {
     static const struct option options[] = {
         { "rule", required_argument, NULL, 'r' },
+        { "spec", required_argument, NULL, 's' },
+        { "rules", required_argument, NULL, 'S' },
         { "role", required_argument, NULL, 'R' },
         { "trail", required_argument, NULL, 't' },
         { "keep-going", no_argument, NULL, 'k' },
@@ -345,6 +357,7 @@ int cmd_check(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct check c = { .progress = isatty(STDERR_FILENO) };
+    struct user_rules *user = NULL;     /* --spec and --rules, if any     */
     char **only = calloc((size_t)argc + 1, sizeof *only);
     char **roles = calloc((size_t)argc + 1, sizeof *roles);
     int only_count = 0, role_count = 0, status = EXIT_USAGE;
@@ -356,6 +369,13 @@ int cmd_check(int argc, char **argv)
     for (int ch; (ch = getopt_long(argc, argv, "h", options, NULL)) != -1;) {
         switch (ch) {
         case 'r': only[only_count++] = optarg; break;
+        case 's':
+        case 'S':
+            if ((!user && !(user = user_rules_new())) || user_rules_add(user, optarg, ch == 'S') < 0) {
+                fprintf(stderr, "lockstep check: error: out of memory\n");
+                goto out;
+            }
+            break;
         case 'R':
             if (!strchr(optarg, '=') || optarg[0] == '=' || strchr(optarg, '=')[1] == '\0') {
                 fprintf(stderr, "lockstep check: error: --role takes ROLE=FUNCTION, not '%s'\n", optarg);
@@ -399,7 +419,9 @@ int cmd_check(int argc, char **argv)
     }
     ls_runtime_set_sinks(c.rt, on_violation, on_notice, &c);
     ls_runtime_set_trail_length(c.rt, (unsigned)trail);
-    if (add_rules(c.rt, only, only_count) < 0)
+    if (user && user_rules_load(user) < 0)
+        goto out;
+    if (add_rules(c.rt, user ? user_rules_list(user) : ls_shipped_rules, only, only_count) < 0)
         goto out;
     for (int i = 0; i < role_count; i++) {
         char *eq = strchr(roles[i], '=');
@@ -431,6 +453,7 @@ usage:
 out:
     ls_store_close(c.store);
     ls_runtime_free(c.rt);
+    user_rules_free(user);              /* after the runtime and store: they use its rules */
     free(only);
     free(roles);
     return status;
