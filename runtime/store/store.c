@@ -177,6 +177,10 @@ void ls_store_describe(char *out, size_t size, struct sqlite3 *db, int rc,
         snprintf(out, size, "%s: results database is locked by another process (%s)",
                  what, msg);
         break;
+    case SQLITE_READONLY:
+        snprintf(out, size, "%s: results database is read-only; give a writable one with "
+                 "--db (%s)", what, msg);
+        break;
     case SQLITE_NOTADB:
         snprintf(out, size, "%s: not a lockstep results database (%s)", what, msg);
         break;

@@ -25,6 +25,18 @@ expect_output() {
     if printf '%s\n' "$out" | grep -Eq -- "$2"; then pass "$1"; else fail "$1: output lacks /$2/"; printf '%s\n' "$out" | head -20; fi
 }
 
+# as_nobody CMD...: run CMD without root's power to read any file (as the
+# user nobody when the tests run as root), so unreadable-file cases test
+# something everywhere.  The scratch directory is opened to others for it.
+as_nobody() {
+    if [ "$(id -u)" = 0 ]; then
+        chmod 755 "$scratch"
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+        "$@"
+    fi
+}
+
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]

@@ -53,8 +53,9 @@ void ls_store_close(struct ls_store *st);
 struct sqlite3 *ls_store_open_readonly(const char *path, char *err, size_t errlen);
 
 /* The text for a failed SQLite call on a results database, in one wording
- * for every tool: "<what>: results database is locked ...", "<what>: not a
- * lockstep results database (...)", else "<what>[: <doing>]: <sqlite message>". */
+ * for every tool: "<what>: results database is locked ...", "<what>:
+ * results database is read-only ...", "<what>: not a lockstep results
+ * database (...)", else "<what>[: <doing>]: <sqlite message>". */
 void ls_store_describe(char *out, size_t size, struct sqlite3 *db, int rc,
                        const char *what, const char *doing);
 const char *ls_store_error(const struct ls_store *st);
