@@ -6,6 +6,8 @@
 #ifndef LS_CLI_H
 #define LS_CLI_H
 
+#include <stdbool.h>
+
 #include <lockstep/rule.h>
 
 enum { EXIT_CLEAN = 0, EXIT_VIOLATIONS = 1, EXIT_USAGE = 2 };
@@ -14,9 +16,30 @@ int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
-/* Print s to stdout as a JSON string (quoted, escaped). */
+/* Print s to stdout as a JSON string (quoted, escaped; a byte that is not
+ * well-formed UTF-8 becomes \ufffd). */
 void cli_json_string(const char *s);
+
+/* A JSON document streamed to stdout, indented two spaces a level (as jq
+ * prints): the writer places commas, line breaks and indentation.  Start
+ * from a zeroed struct; open, then key + value pairs (objects) or values
+ * (arrays), then close; closing the outermost level ends the line.
+ * At most CLI_JSON_DEPTH - 1 levels. */
+#define CLI_JSON_DEPTH 32
+struct cli_json {
+    int depth;
+    char closer[CLI_JSON_DEPTH];    /* '}' or ']' of each open level          */
+    bool filled[CLI_JSON_DEPTH];    /* the level has a member already         */
+    bool after_key;                 /* a key was written; its value is next   */
+};
+void cli_json_open(struct cli_json *w, char bracket);   /* '{' or '['    */
+void cli_json_close(struct cli_json *w);
+void cli_json_key(struct cli_json *w, const char *key);
+void cli_json_str(struct cli_json *w, const char *s);    /* NULL: null    */
+void cli_json_int(struct cli_json *w, long long v);
+void cli_json_bool(struct cli_json *w, bool v);
 
 /* The rules built into the binary (generated/), NULL-terminated. */
 extern const struct ls_rule *const ls_shipped_rules[];
