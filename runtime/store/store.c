@@ -94,8 +94,10 @@ static const char SCHEMA_V1[] =
     "  PRIMARY KEY (run, rule)\n"
     ");\n";
 
-/* Schema 2 adds what a run reports besides violations. */
+/* Schema 2 adds each rule's help link and what a run reports besides
+ * violations. */
 static const char SCHEMA_V2_ADDITIONS[] =
+    "ALTER TABLE rules ADD COLUMN help TEXT;\n"
     "CREATE TABLE diagnostics (\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  run INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -124,7 +126,7 @@ static const char *const SQL[S_COUNT] = {
     [S_RUN] = "INSERT INTO runs (started_at, status, command_line, tool_version) "
               "VALUES (" NOW ", 'running', ?1, ?2)",
     [S_RULE_INSERT] = "INSERT OR IGNORE INTO rules (name, model, severity, summary, "
-                      "spec_path, spec_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                      "spec_path, spec_sha256, help) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_RULE_GET] = "SELECT id FROM rules WHERE name = ?1 AND spec_sha256 = ?2",
     [S_RUN_RULE] = "INSERT OR IGNORE INTO run_rules (run, rule) VALUES (?1, ?2)",
     [S_INPUT] = "INSERT INTO inputs (run, path, kind) VALUES (?1, ?2, ?3)",
@@ -519,6 +521,7 @@ static int64_t rule_id(struct ls_store *st, int64_t run, const struct ls_rule *r
         bind_text(st, S_RULE_INSERT, 4, rule->summary) ||
         bind_text(st, S_RULE_INSERT, 5, rule->spec_path) ||
         bind_text(st, S_RULE_INSERT, 6, sha) ||
+        bind_text(st, S_RULE_INSERT, 7, rule->help && *rule->help ? rule->help : NULL) ||
         step(st, S_RULE_INSERT, "recording a rule", NULL) ||
         bind_text(st, S_RULE_GET, 1, rule->name) || bind_text(st, S_RULE_GET, 2, sha) ||
         step(st, S_RULE_GET, "recording a rule", &id))
