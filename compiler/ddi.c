@@ -10,9 +10,10 @@
  * `fun_HW_STARTIO` and `sdv_RunHwStartIo` the signature of HwStorStartIo.
  *
  * Parameter names, counts and VOID-ness follow Microsoft's public DDI
- * reference (learn.microsoft.com/windows-hardware/drivers/ddi).  Where a
- * DDI is documented as a macro (KeAcquireSpinLock, IoCompleteRequest) the
- * table describes the call a driver writes, which is what rules name.
+ * reference (learn.microsoft.com/windows-hardware/drivers/ddi), and POSIX
+ * for the pthread functions.  Where a DDI is documented as a macro
+ * (KeAcquireSpinLock, IoCompleteRequest) the table describes the call a
+ * driver writes, which is what rules name.
  * Keep every table sorted: tests/unit/test_ddi.c checks the order and
  * that each row is reachable through the look-up functions.
  */
@@ -21,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Kernel, HAL and Storport DDIs.  arity -1: variadic (StorPortNotification),
- * so $N is not checked; params then names only the fixed leading
- * parameters.  AllocateAdapterChannel, FreeAdapterChannel, FreeMapRegisters,
+/* Kernel, HAL and Storport DDIs, then (lower case, so sorted after them)
+ * lockstep's thread-exit event and the POSIX thread functions the posix
+ * rules watch.  arity -1: variadic (StorPortNotification), so $N is not
+ * checked; params then names only the fixed leading parameters.
+ * AllocateAdapterChannel, FreeAdapterChannel, FreeMapRegisters,
  * GetScatterGatherList and PutScatterGatherList are DMA_OPERATIONS members,
  * called through DmaAdapter->DmaOperations; IoCallDriver and
  * IoCompleteRequest are macros over IofCallDriver and IofCompleteRequest,
@@ -99,6 +102,27 @@ static const struct ddi_signature ddi_functions[] = {
     { "StorPortReleaseSpinLock",                     2, false, "DeviceExtension,LockHandle" },
     { "StorPortStallExecution",                      1, false, "Delay" },
     { "StorPortSynchronizeAccess",                   3, true,  "HwDeviceExtension,SynchronizedAccessRoutine,Context" },
+    /* lockstep's own event: an importer's "this thread ended"
+     * (docs/ltrace.md); Status is -1 when a signal killed it */
+    { "lockstep_thread_exit",                        2, false, "Status,Signal" },
+    /* POSIX threads, parameters named as in POSIX.1-2017 (clocklock and
+     * clockwait: POSIX.1-2024, glibc 2.30) */
+    { "pthread_cond_clockwait",                      4, true,  "cond,mutex,clock_id,abstime" },
+    { "pthread_cond_timedwait",                      3, true,  "cond,mutex,abstime" },
+    { "pthread_cond_wait",                           2, true,  "cond,mutex" },
+    { "pthread_exit",                                1, false, "value_ptr" },
+    { "pthread_mutex_clocklock",                     3, true,  "mutex,clock_id,abstime" },
+    { "pthread_mutex_destroy",                       1, true,  "mutex" },
+    { "pthread_mutex_init",                          2, true,  "mutex,attr" },
+    { "pthread_mutex_lock",                          1, true,  "mutex" },
+    { "pthread_mutex_timedlock",                     2, true,  "mutex,abstime" },
+    { "pthread_mutex_trylock",                       1, true,  "mutex" },
+    { "pthread_mutex_unlock",                        1, true,  "mutex" },
+    { "pthread_spin_destroy",                        1, true,  "lock" },
+    { "pthread_spin_init",                           2, true,  "lock,pshared" },
+    { "pthread_spin_lock",                           1, true,  "lock" },
+    { "pthread_spin_trylock",                        1, true,  "lock" },
+    { "pthread_spin_unlock",                         1, true,  "lock" },
 };
 
 /* Prototypes of the driver routines rules refer to by role: `fun_<ROLE>`,

@@ -15,19 +15,21 @@
 #include "check.h"
 #include "harness.h"
 
-/* What all shipped Storport rules share: name, model, severity, spec path,
- * ABI, summary, spec hash, a state of state_size bytes that fits the
- * harness, an init that sets every byte whatever was there, and a
- * format_state that writes initial_state for the initial state and keeps
- * snprintf's contract (terminated, truncated, full length returned). */
-static inline void harness_check_descriptor(const struct ls_rule *r, const char *name,
-                                            size_t state_size, const char *initial_state)
+/* What all shipped rules share: name, model, severity, spec path
+ * (specs/<model>/<name>.slic), ABI, summary, spec hash, a state of
+ * state_size bytes that fits the harness, an init that sets every byte
+ * whatever was there, and a format_state that writes initial_state for
+ * the initial state and keeps snprintf's contract (terminated, truncated,
+ * full length returned). */
+static inline void harness_check_model_descriptor(const struct ls_rule *r, const char *model,
+                                                  const char *name, size_t state_size,
+                                                  const char *initial_state)
 {
     char spec_path[128];
-    snprintf(spec_path, sizeof spec_path, "specs/storport/%s.slic", name);
+    snprintf(spec_path, sizeof spec_path, "specs/%s/%s.slic", model, name);
 
     CHECK_STR(r->name, name);
-    CHECK_STR(r->model, "storport");
+    CHECK_STR(r->model, model);
     CHECK_STR(r->severity, "error");
     CHECK_STR(r->spec_path, spec_path);
     CHECK(r->abi == LS_RULE_ABI);
@@ -57,6 +59,13 @@ static inline void harness_check_descriptor(const struct ls_rule *r, const char 
     CHECK(r->format_state(s1, buf, sizeof cut) == (int)strlen(initial_state));
     CHECK_STR(buf, cut);
     CHECK(buf[sizeof cut] == '#');          /* nothing past size */
+}
+
+/* The same for a Storport rule. */
+static inline void harness_check_descriptor(const struct ls_rule *r, const char *name,
+                                            size_t state_size, const char *initial_state)
+{
+    harness_check_model_descriptor(r, "storport", name, state_size, initial_state);
 }
 
 /* The rules that check the miniport routines at their return: each

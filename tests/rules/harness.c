@@ -238,3 +238,20 @@ int harness_routine_exit(struct harness *h, const char *routine)
 {
     return harness_event(h, routine, LS_EXIT, 1, 2, DEVEXT, SRB);
 }
+
+/* ---- POSIX calls --------------------------------------------------------- */
+
+int harness_pthread(struct harness *h, const char *function, ls_word lock, ls_word ret)
+{
+    return harness_call(h, function, ret, 1, lock);
+}
+
+int harness_cond_wait(struct harness *h, ls_word cond, ls_word mutex)
+{
+    return harness_call(h, "pthread_cond_wait", 0, 2, cond, mutex);
+}
+
+int harness_thread_exit(struct harness *h, ls_word status, ls_word signal)
+{
+    return harness_event(h, "lockstep_thread_exit", LS_ENTRY, 0, 2, status, signal);
+}

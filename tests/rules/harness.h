@@ -11,7 +11,8 @@
  *   - an instance that aborts or halts stops for good.
  *
  * It also holds what the tests share rather than repeat: a call as entry
- * plus exit, the Storport calls and miniport routines they make, and
+ * plus exit, the Storport calls and miniport routines and the POSIX calls
+ * they make, and
  * questions about a rule's descriptor (which handler, which guard, which
  * watch).  The checks built on them, which CHECK, are in checks.h.
  */
@@ -117,5 +118,19 @@ extern const char *const harness_routines[HARNESS_ROUTINES];
  * its entry, or its exit returning TRUE.  New verdicts. */
 int harness_routine_entry(struct harness *h, const char *routine);
 int harness_routine_exit(struct harness *h, const char *routine);
+
+/* ---- the POSIX calls the tests make -------------------------------------- */
+
+/* One call of a pthread lock function on lock (pthread_mutex_lock,
+ * pthread_spin_unlock, ...): its entry, then its exit returning ret.  New
+ * verdicts. */
+int harness_pthread(struct harness *h, const char *function, ls_word lock, ls_word ret);
+
+/* pthread_cond_wait(cond, mutex): entry, then exit returning 0. */
+int harness_cond_wait(struct harness *h, ls_word cond, ls_word mutex);
+
+/* The end of the thread, as trace importers report it:
+ * lockstep_thread_exit(status, signal).  New verdicts. */
+int harness_thread_exit(struct harness *h, ls_word status, ls_word signal);
 
 #endif

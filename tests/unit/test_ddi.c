@@ -196,6 +196,12 @@ static void test_signatures(void)
     CHECK_SIG("KeWaitForSingleObject", 5, 1,
               "Object,WaitReason,WaitMode,Alertable,Timeout");
 
+    CHECK_SIG("pthread_mutex_lock", 1, 1, "mutex");
+    CHECK_SIG("pthread_mutex_timedlock", 2, 1, "mutex,abstime");
+    CHECK_SIG("pthread_spin_unlock", 1, 1, "lock");
+    CHECK_SIG("pthread_cond_wait", 2, 1, "cond,mutex");
+    CHECK_SIG("lockstep_thread_exit", 2, 0, "Status,Signal");
+
     const struct ddi_signature *n = ddi_lookup("StorPortNotification");
     CHECK(n != NULL && n->arity == -1 && !n->returns_value);
 }
