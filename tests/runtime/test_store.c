@@ -348,7 +348,8 @@ static void upgrade_from_v1(void)
     CHECK(st != NULL);
     CHECK(ls_store_end_run(st, ls_store_begin_run(st, "x", "y"), "clean") == 0);
     ls_store_close(st);
-    CHECK(raw_exec(path, "DROP TABLE diagnostics; PRAGMA user_version = 1") == SQLITE_OK);
+    CHECK(raw_exec(path, "DROP TABLE diagnostics; ALTER TABLE rules DROP COLUMN help; "
+                         "PRAGMA user_version = 1") == SQLITE_OK);
     sqlite3 *db = ls_store_open_readonly(path, err, sizeof err);
     CHECK(db != NULL);
     sqlite3_close(db);
