@@ -26,9 +26,10 @@
 static const char help[] =
     "usage: lockstep check [options] TRACE...\n"
     "\n"
-    "Check recorded call traces (native text format, docs/trace-format.md) with\n"
-    "the rules built into lockstep, or instead with rules compiled from specs\n"
-    "(--spec, --rules; docs/user-rules.md).  TRACE '-' reads standard input.\n"
+    "Check recorded call traces (native text or binary, docs/trace-format.md and\n"
+    "docs/trace-binary.md, or ltrace output, docs/ltrace.md) with the rules\n"
+    "built into lockstep, or instead with rules compiled from specs (--spec,\n"
+    "--rules; docs/user-rules.md).  TRACE '-' reads standard input.\n"
     "Each violation is printed with the events of its instance that led to it,\n"
     "then a summary per rule.  Results go to a SQLite database\n"
     "(docs/results-db.md).\n"
@@ -42,6 +43,8 @@ static const char help[] =
     "  --role ROLE=FUNC     FUNC is the driver routine with role ROLE, so rules\n"
     "                       written for fun_ROLE / sdv_Run* fire on it\n"
     "                       (e.g. --role HW_STARTIO=AhciHwStartIo)\n"
+    "  --format FORMAT      native (default: text or binary, as the file's first\n"
+    "                       bytes show), text, binary or ltrace\n"
     "  --trail N            events kept per instance for the report (0-32, default 8)\n"
     "  --db PATH            results database (default lockstep.db)\n"
     "  --no-db              do not store the results\n"
@@ -53,12 +56,29 @@ static const char help[] =
 
 enum { DIAGNOSTICS_MAX = 1000 };    /* printed and stored per input          */
 
+typedef int (*trace_reader)(struct ls_runtime *rt, int fd, const char *input,
+                            const struct ls_trace_options *opt,
+                            struct ls_trace_result *res);
+
+/* The readers --format chooses from, and the input kind each is stored as. */
+static const struct {
+    const char *name;
+    trace_reader read;
+    const char *kind;
+} formats[] = {
+    { "native", ls_trace_read,        "trace"  },
+    { "text",   ls_trace_read_text,   "trace"  },
+    { "binary", ls_trace_read_binary, "trace"  },
+    { "ltrace", ls_trace_read_ltrace, "ltrace" },
+};
+
 struct check {
     struct ls_runtime *rt;
     struct ls_store *store;         /* NULL with --no-db                     */
     int64_t run, input_id;          /* store ids                             */
     bool store_failed;              /* a violation could not be stored       */
     const char *input;              /* the trace being read                  */
+    unsigned format;                /* index in formats[]                    */
     bool quiet;
     bool progress;                  /* a progress line on a terminal         */
     uint64_t violations;
@@ -149,9 +169,13 @@ static void on_problem(void *context, const struct ls_trace_problem *p)
         .severity = "error", .message = p->message, .line = p->line, .column = p->column,
         .offset = -1, .seq = -1, .text = p->text,
     };
-    if (keep_diagnostic(c, &d))
+    if (!keep_diagnostic(c, &d))
+        return;
+    if (p->line)
         fprintf(stderr, "%s:%llu:%u: error: %s (line skipped)\n", p->input,
                 (unsigned long long)p->line, p->column, p->message);
+    else                            /* a binary record: the message has its offset */
+        fprintf(stderr, "%s: error: %s (record skipped)\n", p->input, p->message);
 }
 
 /* Say (and store) how many diagnostics of the input were over the limit. */
@@ -309,12 +333,13 @@ static int check_trace(struct check *c, const char *path, const struct ls_trace_
         return -1;
     struct ls_trace_result res;
     c->input = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    if (c->store && (c->input_id = ls_store_add_input(c->store, c->run, c->input, "trace")) < 0) {
+    if (c->store && (c->input_id = ls_store_add_input(c->store, c->run, c->input,
+                                                      formats[c->format].kind)) < 0) {
         fprintf(stderr, "lockstep check: error: %s\n", ls_store_error(c->store));
         c->store_failed = true;
     }
     c->diagnostics = 0;
-    int rc = ls_trace_read_text(c->rt, fd, c->input, opt, &res);
+    int rc = formats[c->format].read(c->rt, fd, c->input, opt, &res);
     count_dropped_diagnostics(c);
     if (rc != 0) {
         struct ls_store_diagnostic d = {
@@ -350,6 +375,7 @@ int cmd_check(int argc, char **argv)
         { "role", required_argument, NULL, 'R' },
         { "trail", required_argument, NULL, 't' },
         { "keep-going", no_argument, NULL, 'k' },
+        { "format", required_argument, NULL, 'f' },
         { "db", required_argument, NULL, 'd' },
         { "no-db", no_argument, NULL, 'n' },
         { "quiet", no_argument, NULL, 'q' },
@@ -393,6 +419,17 @@ int cmd_check(int argc, char **argv)
             break;
         }
         case 'k': topt.keep_going = 1; break;
+        case 'f': {
+            unsigned n = sizeof formats / sizeof formats[0];
+            for (c.format = 0; c.format < n && strcmp(formats[c.format].name, optarg); c.format++)
+                ;
+            if (c.format == n) {
+                fprintf(stderr, "lockstep check: error: --format takes native, text, binary "
+                                "or ltrace, not '%s'\n", optarg);
+                goto out;
+            }
+            break;
+        }
         case 'd': db = optarg; break;
         case 'n': db = NULL; break;
         case 'q': c.quiet = true; break;

@@ -15,6 +15,7 @@ static const struct {
     { "compile", cmd_compile, "compile .slic rule specs to C checker modules, dot or JSON" },
     { "rules",   cmd_rules,   "list the rules built into lockstep" },
     { "results", cmd_results, "list and filter the results stored by check" },
+    { "trace",   cmd_trace,   "convert recorded traces between the text and binary formats" },
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

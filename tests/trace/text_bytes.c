@@ -6,4 +6,5 @@
 #define LS_TRACE_NO_SSE2
 #define LS_TRACE_NO_WORDS
 #define ls_trace_read_text ls_trace_read_text_bytes
+#define trace_read_text trace_read_text_bytes
 #include "../../runtime/sources/trace/text.c"

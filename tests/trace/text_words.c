@@ -4,4 +4,5 @@
  */
 #define LS_TRACE_NO_SSE2
 #define ls_trace_read_text ls_trace_read_text_words
+#define trace_read_text trace_read_text_words
 #include "../../runtime/sources/trace/text.c"

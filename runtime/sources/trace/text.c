@@ -42,6 +42,10 @@
  * res->error; with keep_going it goes to the problem sink instead, is
  * counted and skipped.  The message says what was expected and quotes
  * what was found.
+ *
+ * Events go to a runtime or, for ls_trace_read_to (converters), to a sink
+ * (reader.h); trace_read_text is the entry point for both, and also takes
+ * the bytes ls_trace_read has already read to tell text from binary.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -55,6 +59,8 @@
 
 #include <lockstep/trace.h>
 
+#include "reader.h"
+
 #if defined(__SSE2__) && defined(__x86_64__) && !defined(LS_TRACE_NO_SSE2)
 #include <emmintrin.h>
 #define SSE2 1                      /* x86-64: SSE2 is always there          */
@@ -66,7 +72,6 @@ enum {
     MAX_LINE = 1 << 20,             /* longest line accepted, newline excluded */
     PAD = 64,                       /* readable bytes around the buffer      */
     PROGRESS_EVERY = 16 << 20,      /* bytes between on_progress calls       */
-    QUOTE_MAX = 40,                 /* bytes of a token quoted in a message  */
     BLOCK_SIZE = 64 << 10,          /* arena block for kept names            */
     MAP_START = 256                 /* slots of a new name map               */
 };
@@ -279,7 +284,7 @@ static HOT_INLINE struct name *map_find(const struct name_map *m, uint64_t h,
 /* ---- the reader ------------------------------------------------------------ */
 
 struct reader {
-    struct ls_runtime *rt;
+    struct trace_target target;
     const char *input;
     struct ls_trace_options opt;
     struct ls_trace_result *res;
@@ -287,12 +292,14 @@ struct reader {
                                        before and after                      */
     char *line_start;               /* of the line being parsed              */
     char *chunk_end;                /* one past the last newline to parse    */
+    const char *head;               /* input read before the reader started  */
+    size_t head_len;
     uint64_t prev_seq;
     int have_seq;
     struct name_map functions, threads, files;
     struct block *blocks;
     struct ls_event ev;             /* the event being filled                */
-    char quoted[2][QUOTE_MAX * 4 + 8];
+    char quoted[2][TRACE_QUOTE_SIZE];
 };
 
 /* A copy of n bytes, NUL-terminated and followed by zeros for word reads,
@@ -357,26 +364,11 @@ static struct name *map_add(struct reader *r, struct name_map *m, uint64_t h,
 
 /* ---- diagnostics ------------------------------------------------------------ */
 
-/* Writes n bytes at p as a message quotes them: control bytes (and, for
- * one character, non-ASCII bytes) as \xNN, at most QUOTE_MAX bytes and
- * then "...". */
+/* n bytes at p quoted (trace_quote) in slot 0 or 1 of the reader. */
 static const char *quote(struct reader *r, int slot, const char *p, size_t n,
                          int single_char)
 {
-    char *out = r->quoted[slot], *o = out;
-    *o++ = '\'';
-    for (size_t i = 0; i < n && i < QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c < 0x20 || c == 0x7f || (single_char && c >= 0x80))
-            o += sprintf(o, "\\x%02x", c);
-        else
-            *o++ = (char)c;
-    }
-    if (n > QUOTE_MAX)
-        o += sprintf(o, "...");
-    *o++ = '\'';
-    *o = '\0';
-    return out;
+    return trace_quote(r->quoted[slot], p, n, single_char);
 }
 
 /* What a message says it found at p: the token there, quoted, "a blank"
@@ -443,6 +435,15 @@ COLD
 static char *out_of_memory(struct reader *r, char *at, const char *what)
 {
     return problem(r, 1, at, "out of memory (%s)", what);
+}
+
+/* The runtime or the sink refused a name or an event: reading stops. */
+COLD
+static char *target_failed(struct reader *r, char *at)
+{
+    char why[256];
+    trace_failure(&r->target, why, sizeof why);
+    return problem(r, 1, at, "%s", why);
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -649,8 +650,8 @@ static HOT_INLINE char *deliver(struct reader *r, uint64_t seq, const struct nam
     ev->ext = NULL;
     r->prev_seq = seq;
     r->have_seq = 1;
-    if (UNLIKELY(ls_runtime_event(r->rt, thread->id, irql, ev, file, line) != 0))
-        return out_of_memory(r, r->line_start, ls_runtime_error(r->rt));
+    if (UNLIKELY(trace_deliver(&r->target, thread->id, irql, ev, file, line) != 0))
+        return target_failed(r, r->line_start);
     r->res->events++;
     return next;
 }
@@ -692,10 +693,9 @@ static struct name *learn_name(struct reader *r, struct name_map *m, char *p, ch
     size_t n = (size_t)(e - p);
     struct name *entry = map_find(m, h, p, n);
     if (!entry) {
-        uint32_t id = is_function ? ls_runtime_function(r->rt, p, n)
-                                  : ls_runtime_thread(r->rt, p, n);
+        uint32_t id = trace_name(&r->target, is_function, p, n);
         if (id == UINT32_MAX) {
-            *end = out_of_memory(r, p, ls_runtime_error(r->rt));
+            *end = target_failed(r, p);
             return NULL;
         }
         if (!(entry = map_add(r, m, h, p, n, id))) {
@@ -938,16 +938,6 @@ static int parse_lines(struct reader *r, char *p, char *end)
     return 0;
 }
 
-/* read(2), again after a signal.  Returns bytes read, 0 at the end, -1. */
-static ssize_t read_some(int fd, char *p, size_t n)
-{
-    ssize_t got;
-    do
-        got = read(fd, p, n);
-    while (got < 0 && errno == EINTR);
-    return got;
-}
-
 /* The read loop: fill, parse the whole lines, keep the partial one. */
 static int read_all(struct reader *r, int fd)
 {
@@ -959,7 +949,7 @@ static int read_all(struct reader *r, int fd)
     uint64_t next_progress = PROGRESS_EVERY;
 
     for (;;) {
-        ssize_t got = read_some(fd, buf + len, cap - len);
+        ssize_t got = trace_fill(&r->head, &r->head_len, fd, buf + len, cap - len);
         if (got < 0) {
             snprintf(r->res->error, sizeof r->res->error, "%s: read error: %s",
                      r->input, strerror(errno));
@@ -1021,9 +1011,9 @@ static int read_all(struct reader *r, int fd)
     }
 }
 
-int ls_trace_read_text(struct ls_runtime *rt, int fd, const char *input,
-                       const struct ls_trace_options *opt,
-                       struct ls_trace_result *res)
+int trace_read_text(const struct trace_target *t, int fd, const char *input,
+                    const char *head, size_t head_len, const struct ls_trace_options *opt,
+                    struct ls_trace_result *res)
 {
     struct ls_trace_result scratch;
     struct reader r;
@@ -1031,7 +1021,9 @@ int ls_trace_read_text(struct ls_runtime *rt, int fd, const char *input,
     if (!res)
         res = &scratch;
     memset(res, 0, sizeof *res);
-    r.rt = rt;
+    r.target = *t;
+    r.head = head;
+    r.head_len = head_len;
     r.input = input ? input : "<input>";
     if (opt)
         r.opt = *opt;
@@ -1067,4 +1059,12 @@ int ls_trace_read_text(struct ls_runtime *rt, int fd, const char *input,
         free(b);
     }
     return rc;
+}
+
+int ls_trace_read_text(struct ls_runtime *rt, int fd, const char *input,
+                       const struct ls_trace_options *opt,
+                       struct ls_trace_result *res)
+{
+    struct trace_target t = { rt, NULL };
+    return trace_read_text(&t, fd, input, NULL, 0, opt, res);
 }
