@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,30 @@ static void print_summary(const struct ls_runtime *rt, double seconds, uint64_t 
     printf("%llu events in %.2f s\n", (unsigned long long)events, seconds);
 }
 
+/* The signal that asked the check to stop, or 0.  The readers poll it
+ * (ls_trace_options.cancel) between reads, so the run is closed in the
+ * database as 'error' with a diagnostic instead of being left 'running'. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int signo)
+{
+    interrupted = signo;
+}
+
+/* SIGINT, SIGTERM and SIGHUP stop the check cleanly; a second one of them
+ * (SA_RESETHAND) kills it at once, as the user then wants. */
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = SA_RESETHAND;     /* no SA_RESTART: a blocked read returns */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 /* Open a trace for reading ('-' is standard input); -1 after reporting
  * why it cannot be read.  A directory is refused here, before any read. */
 static int open_trace(const char *path)
@@ -340,6 +365,11 @@ static int check_trace(struct check *c, const char *path, const struct ls_trace_
     }
     c->diagnostics = 0;
     int rc = formats[c->format].read(c->rt, fd, c->input, opt, &res);
+    if (rc == 0 && res.bytes == 0) {
+        snprintf(res.error, sizeof res.error, "%s: empty trace (no header and no events)",
+                 c->input);
+        rc = -1;
+    }
     count_dropped_diagnostics(c);
     if (rc != 0) {
         struct ls_store_diagnostic d = {
@@ -477,8 +507,20 @@ int cmd_check(int argc, char **argv)
     uint64_t events = 0;
     bool failed = false;
     c.started = now_seconds();
-    for (int i = optind; i < argc; i++)
+    catch_interrupts();
+    topt.cancel = &interrupted;
+    for (int i = optind; i < argc && !interrupted; i++)
         failed |= check_trace(&c, argv[i], &topt, &events) < 0;
+    if (interrupted) {
+        char text[64];
+        snprintf(text, sizeof text, "interrupted by %s", interrupted == SIGINT ? "SIGINT"
+                 : interrupted == SIGTERM ? "SIGTERM" : "SIGHUP");
+        struct ls_store_diagnostic d = { .severity = "error", .message = text,
+                                         .offset = -1, .seq = -1 };
+        c.input_id = 0;
+        store_diagnostic(&c, &d);
+        fprintf(stderr, "lockstep check: %s; the run is recorded as 'error'\n", text);
+    }
     print_summary(c.rt, now_seconds() - c.started, events);
     status = failed ? EXIT_USAGE : c.violations ? EXIT_VIOLATIONS : EXIT_CLEAN;
     if (c.store && finish_store(&c, status) < 0)

@@ -77,6 +77,26 @@ expect_exit "a database of a newer schema" 2 "$LOCKSTEP" check --db "$scratch/ne
 expect_output "newer schema named" "new.db: results database has schema version 99, newer than this lockstep understands"
 [ "$(sqlite3 "$scratch/new.db" "select count(*) from runs")" = 1 ] && pass "newer database left alone" || fail "newer database changed"
 
+: >"$scratch/empty.trace"
+expect_exit "an empty trace" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/empty.trace"
+expect_output "empty trace named" "empty.trace: empty trace \(no header and no events\)"
+expect_exit "an empty trace from stdin" 2 sh -c "\"$LOCKSTEP\" check --no-db - </dev/null"
+expect_output "empty stdin named" "<stdin>: empty trace"
+expect_exit "an unknown --format" 2 "$LOCKSTEP" check --no-db --format xml "$scratch/clean.trace"
+expect_output "formats listed" "--format takes native, text, binary or ltrace, not 'xml'"
+
+# SIGINT while reading a pipe: the run is closed as 'error' with the reason.
+idb="$scratch/interrupted.db"
+(sleep 30 | "$LOCKSTEP" check --db "$idb" - >"$scratch/int.out" 2>&1; echo $? >"$scratch/int.status") &
+for _ in $(seq 50); do [ -s "$idb" ] && break; sleep 0.1; done
+sleep 0.5
+pkill -INT -f "check --db $idb" || true
+wait
+[ "$(cat "$scratch/int.status")" = 2 ] && pass "interrupted check exits 2" || fail "interrupted check exit $(cat "$scratch/int.status")"
+grep -q "interrupted by SIGINT; the run is recorded as 'error'" "$scratch/int.out" && pass "interruption reported" || fail "interruption message: $(cat "$scratch/int.out")"
+out=$(sqlite3 "$idb" "select r.status, d.message from runs r join diagnostics d on d.run = r.id where d.input is null")
+[ "$out" = "error|interrupted by SIGINT" ] && pass "interrupted run stored as error with the reason" || fail "interrupted run: $out"
+
 # Diagnostics: skipped lines (--keep-going) and model notices are stored with the run.
 ddb="$scratch/diag.db"
 expect_exit "--keep-going run" 2 "$LOCKSTEP" check --db "$ddb" --keep-going "$scratch/bad.trace"

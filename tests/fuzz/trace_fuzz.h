@@ -175,7 +175,7 @@ static int fuzz_trace(fuzz_reader reader, enum ls_trace_format own, const uint8_
         for (int i = 0; ls_shipped_rules[i]; i++)
             ls_runtime_add_rule(rt, ls_shipped_rules[i]);
         ls_runtime_set_sinks(rt, ignore_violation, NULL, NULL);
-        struct ls_trace_options opt = { keep_going, ignore_problem, NULL, NULL };
+        struct ls_trace_options opt = { keep_going, ignore_problem, NULL, NULL, NULL };
         struct ls_trace_result res;
         int rc = reader(rt, fuzz_file(0, data, size), "fuzz", &opt, &res);
         if (rc != 0 && res.error[0] == '\0')

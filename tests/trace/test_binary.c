@@ -189,7 +189,7 @@ static struct outcome read_fd(int fd, int keep_going)
     struct collect c = { .fail_after = -1 };
     struct ls_trace_sink sink = { collect_function, collect_thread, collect_event,
                                   collect_error, &c };
-    struct ls_trace_options opt = { keep_going, on_problem, NULL, &c };
+    struct ls_trace_options opt = { keep_going, on_problem, NULL, &c, NULL };
     struct outcome o;
     o.rc = ls_trace_read_to(&sink, fd, "t", &opt, &o.res);
     put(&c.log, "", 0);
@@ -980,7 +980,7 @@ static void test_pipe_and_progress(void)
         ls_runtime_add_rule(rt, ls_shipped_rules[i]);
     ls_runtime_set_sinks(rt, on_violation, NULL, &v_pipe);
     put(&v_pipe, "", 0);
-    struct ls_trace_options opt = { 0, NULL, count_progress, NULL };
+    struct ls_trace_options opt = { 0, NULL, count_progress, NULL, NULL };
     progress_calls = 0;
     CHECK(ls_trace_read(rt, fds[0], "t", &opt, &r_pipe) == 0);
     ls_runtime_free(rt);

@@ -139,7 +139,7 @@ static void run_fd(int fd, int keep_going, struct outcome *o)
             abort();
     ls_runtime_set_sinks(rt, on_violation, NULL, o);
     o->rt = rt;
-    struct ls_trace_options opt = { keep_going, on_problem, on_progress, o };
+    struct ls_trace_options opt = { keep_going, on_problem, on_progress, o, NULL };
     recording = o;
     o->rc = ls_trace_read_ltrace(rt, fd, "t", &opt, &o->res);
     recording = NULL;

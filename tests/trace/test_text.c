@@ -143,7 +143,7 @@ static void run_fd(reader_fn read_fn, int fd, int keep_going, struct outcome *o)
     memset(o, 0, sizeof *o);
     say(o, "%s", "");
     struct ls_runtime *rt = new_runtime(o);
-    struct ls_trace_options opt = { keep_going, on_problem, on_progress, o };
+    struct ls_trace_options opt = { keep_going, on_problem, on_progress, o, NULL };
     o->rc = read_fn(rt, fd, "t", &opt, &o->res);
     ls_runtime_free(rt);
     o->rt = NULL;
@@ -613,12 +613,42 @@ static void test_keep_going(void)
     struct ls_runtime *rt = new_runtime(&o);
     say(&o, "%s", "");
     int fd = temp_file(text, strlen(text));
-    struct ls_trace_options opt = { 1, NULL, NULL, NULL };
+    struct ls_trace_options opt = { 1, NULL, NULL, NULL, NULL };
     struct ls_trace_result res;
     CHECK(ls_trace_read_text(rt, fd, "t", &opt, &res) == 0 && res.malformed == 4);
     close(fd);
     ls_runtime_free(rt);
     outcome_free(&o);
+}
+
+/* A cancel flag already set (a signal arrived) stops every reader before
+ * its first read, with "input: interrupted"; a clear one changes nothing. */
+static void test_cancel(void)
+{
+    static const char text[] = "1 c 0 entry KeReleaseInStackQueuedSpinLock 0x1\n";
+    int (*const readers[])(struct ls_runtime *, int, const char *,
+                           const struct ls_trace_options *, struct ls_trace_result *) = {
+        ls_trace_read_text, ls_trace_read, ls_trace_read_binary, ls_trace_read_ltrace,
+    };
+    volatile sig_atomic_t flag = 1;
+    struct ls_trace_options opt = { 0, NULL, NULL, NULL, &flag };
+    struct ls_trace_result res;
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        struct ls_runtime *rt = ls_runtime_new();
+        int fd = temp_file(text, strlen(text));
+        flag = 1;
+        CHECK(readers[i](rt, fd, "t", &opt, &res) == -1);
+        CHECK_STR(res.error, "t: interrupted");
+        CHECK(res.events == 0);
+        close(fd);
+        ls_runtime_free(rt);
+    }
+    struct ls_runtime *rt = ls_runtime_new();
+    int fd = temp_file(text, strlen(text));
+    flag = 0;
+    CHECK(ls_trace_read_text(rt, fd, "t", &opt, &res) == 0 && res.events == 1);
+    close(fd);
+    ls_runtime_free(rt);
 }
 
 /* A line longer than the reader's buffer (1 MiB): an error, or skipped. */
@@ -917,6 +947,7 @@ int main(void)
     test_truncated();
     test_keep_going();
     test_long_line();
+    test_cancel();
     test_refills_and_progress();
     test_pipe();
     test_builds_agree();

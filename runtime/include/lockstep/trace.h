@@ -19,6 +19,7 @@
 #ifndef LOCKSTEP_TRACE_H
 #define LOCKSTEP_TRACE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,10 @@ struct ls_trace_options {
     ls_trace_problem_sink on_problem;
     ls_trace_progress on_progress;  /* called every few MB, may be NULL     */
     void *context;
+    const volatile sig_atomic_t *cancel;  /* when set and *cancel becomes
+                                       nonzero (a signal handler's flag),
+                                       reading stops at the next read(2)
+                                       with res->error "...: interrupted"  */
 };
 
 struct ls_trace_result {

@@ -393,10 +393,9 @@ static ssize_t read_more(struct reader *r, int fd, size_t len)
 {
     size_t room = BUF_SIZE - len;
     ssize_t got = trace_fill(&r->head, &r->head_len, fd, r->buf + len,
-                             room < READ_SIZE ? room : READ_SIZE);
+                             room < READ_SIZE ? room : READ_SIZE, r->opt.cancel);
     if (got < 0) {
-        snprintf(r->res->error, sizeof r->res->error, "%s: read error: %s", r->input,
-                 strerror(errno));
+        trace_read_error(r->res->error, sizeof r->res->error, r->input);
         return -1;
     }
     r->res->bytes += (uint64_t)got;
@@ -506,13 +505,12 @@ static int read_either(const struct trace_target *t, int fd, const char *input,
     char first;
     const char *none = NULL;
     size_t none_len = 0;
-    ssize_t got = trace_fill(&none, &none_len, fd, &first, 1);
+    ssize_t got = trace_fill(&none, &none_len, fd, &first, 1, opt ? opt->cancel : NULL);
     if (got <= 0) {
         memset(res, 0, sizeof *res);
         if (got == 0)
             return 0;
-        snprintf(res->error, sizeof res->error, "%s: read error: %s",
-                 input ? input : "<input>", strerror(errno));
+        trace_read_error(res->error, sizeof res->error, input ? input : "<input>");
         return -1;
     }
     if (first == BIN_MAGIC[0])

@@ -52,6 +52,8 @@
 
 #include <lockstep/trace.h>
 
+#include "reader.h"
+
 enum {
     MAX_LINE = 1 << 20,             /* longest line accepted, newline excluded */
     PROGRESS_EVERY = 16 << 20,      /* bytes between on_progress calls       */
@@ -949,16 +951,6 @@ static int handle_line(struct reader *r, char *p, char *end)
     return r->stop ? -1 : 0;
 }
 
-/* read(2), again after a signal. */
-static ssize_t read_some(int fd, char *p, size_t n)
-{
-    ssize_t got;
-    do
-        got = read(fd, p, n);
-    while (got < 0 && errno == EINTR);
-    return got;
-}
-
 /* The read loop: fill the buffer, parse its whole lines, keep the partial
  * one for the next read; a line longer than MAX_LINE is reported and its
  * bytes skipped up to its newline. */
@@ -969,12 +961,14 @@ static int read_all(struct reader *r, int fd)
     size_t len = 0;
     int skipping = 0;
     uint64_t next_progress = PROGRESS_EVERY;
+    const char *no_head = NULL;     /* nothing was read before this reader   */
+    size_t no_head_len = 0;
 
     for (;;) {
-        ssize_t got = read_some(fd, buf + len, cap - len);
+        ssize_t got = trace_fill(&no_head, &no_head_len, fd, buf + len, cap - len,
+                                 r->opt.cancel);
         if (got < 0) {
-            snprintf(r->res->error, sizeof r->res->error, "%s: read error: %s", r->input,
-                     strerror(errno));
+            trace_read_error(r->res->error, sizeof r->res->error, r->input);
             return -1;
         }
         size_t old = len;

@@ -56,12 +56,17 @@ static inline void trace_failure(const struct trace_target *t, char *out, size_t
                                                  : "the event sink failed");
 }
 
-/* read(2) into p, at most n bytes, again after a signal, but first the
- * *head_len bytes at *head (taken before the reader began; consumed
- * here).  Returns the bytes read, 0 at the end, -1 (errno set). */
+/* read(2) into p, at most n bytes, again after a signal unless *cancel
+ * is set, but first the *head_len bytes at *head (taken before the reader
+ * began; consumed here).  Returns the bytes read, 0 at the end, -1 (errno
+ * set; ECANCELED when *cancel is set). */
 static inline ssize_t trace_fill(const char **head, size_t *head_len, int fd, void *p,
-                                 size_t n)
+                                 size_t n, const volatile sig_atomic_t *cancel)
 {
+    if (cancel && *cancel) {
+        errno = ECANCELED;
+        return -1;
+    }
     if (*head_len) {
         size_t k = *head_len < n ? *head_len : n;
         memcpy(p, *head, k);
@@ -72,8 +77,19 @@ static inline ssize_t trace_fill(const char **head, size_t *head_len, int fd, vo
     ssize_t got;
     do
         got = read(fd, p, n);
-    while (got < 0 && errno == EINTR);
+    while (got < 0 && errno == EINTR && !(cancel && *cancel));
+    if (got < 0 && errno == EINTR)
+        errno = ECANCELED;
     return got;
+}
+
+/* The text for a failed trace_fill, into out (size bytes). */
+static inline void trace_read_error(char *out, size_t size, const char *input)
+{
+    if (errno == ECANCELED)
+        snprintf(out, size, "%s: interrupted", input);
+    else
+        snprintf(out, size, "%s: read error: %s", input, strerror(errno));
 }
 
 enum {

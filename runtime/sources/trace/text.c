@@ -949,10 +949,10 @@ static int read_all(struct reader *r, int fd)
     uint64_t next_progress = PROGRESS_EVERY;
 
     for (;;) {
-        ssize_t got = trace_fill(&r->head, &r->head_len, fd, buf + len, cap - len);
+        ssize_t got = trace_fill(&r->head, &r->head_len, fd, buf + len, cap - len,
+                                 r->opt.cancel);
         if (got < 0) {
-            snprintf(r->res->error, sizeof r->res->error, "%s: read error: %s",
-                     r->input, strerror(errno));
+            trace_read_error(r->res->error, sizeof r->res->error, r->input);
             return -1;
         }
         size_t old = len;
