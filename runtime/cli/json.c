@@ -11,33 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include <lockstep/utf8.h>
 
-/* Length of the well-formed UTF-8 sequence starting at s (2..4), or 0 when
- * the bytes there are not one (overlong forms, surrogates and values past
- * U+10FFFF included). */
-static int utf8_length(const unsigned char *s)
-{
-    int n;
-    uint32_t c;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        n = 2, c = s[0] & 0x1F;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        n = 3, c = s[0] & 0x0F;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        n = 4, c = s[0] & 0x07;
-    else
-        return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return n;
-}
+#include "cli.h"
 
 void cli_json_string(const char *str)
 {
@@ -57,7 +33,7 @@ void cli_json_string(const char *str)
             } else if (c < 0x80) {
                 putchar(c);
             } else {
-                int n = utf8_length(s);
+                int n = ls_utf8_length(s);
                 if (n == 0) {
                     fputs("\\ufffd", stdout);
                     break;

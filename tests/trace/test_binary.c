@@ -793,6 +793,9 @@ static void test_bad_input(void)
     check_bad(&b, "t: offset 26: file name 'a\\x09b.c' has a character the text format does "
                   "not allow there", 0);
     b.len = 26;
+    name(&b, 0x13, "caf\xc3");              /* cut in the middle of 'é' */
+    check_bad(&b, "t: offset 26: file name 'caf\\xc3' is not valid UTF-8", 0);
+    b.len = 26;
     name(&b, 0x12, "KeAcquireSpinLock_with_a_name_longer_than_forty_bytes!");
     check_bad(&b, "t: offset 26: function name 'KeAcquireSpinLock_with_a_name_longer_tha...' "
                   "has a character the text format does not allow there", 0);

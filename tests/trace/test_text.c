@@ -486,6 +486,10 @@ static void test_errors(void)
     check_error("1 cpu0 0 entry F @ a.c:1 @ b.c:2\n",
                 "t:1:26: expected the end of the line after the location, found '@'");
     check_error("1 cpu0 0 entry F @ a\x02.c:1\n", "t:1:21: invalid character '\\x02' in file name");
+    check_error("1 cpu0 0 entry F @ caf\xc3\xa9\xff.c:1\n", "t:1:25: invalid UTF-8 in file name");
+    check_error("1 cpu0 0 entry F @ \xed\xa0\x80.c:1\n", "t:1:20: invalid UTF-8 in file name");
+    check_error("# caf\xc3\n1 cpu0 0 entry F\n", "t:1:6: invalid UTF-8 in comment");
+    check_error("# lockstep-trace 1\n#\xc0\xaf overlong\n", "t:2:2: invalid UTF-8 in comment");
     check_error("1 cpu0 0 entry F 1\x7f\n",
                 "t:1:18: expected an integer argument, '=' or '@', found '1\\x7f'");
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <lockstep/rule.h>
+#include <lockstep/utf8.h>
 
 /* "\x89LST\r\n\x1a\n": a non-ASCII first byte no text trace starts with,
  * then the name, then line ends and ^Z that a text-mode transfer would
@@ -121,8 +122,9 @@ static inline ls_word bin_unzigzag(uint64_t u)
 
 /* Whether the n bytes at s are a valid name of the kind, as the text
  * format reads it back: a thread [A-Za-z0-9_.:-]+, a function a C
- * identifier, a file any bytes above ' '; not empty, at most BIN_MAX_NAME
- * bytes.  Returns NULL, or what is wrong ("is empty", ...). */
+ * identifier, a file well-formed UTF-8 with no byte up to ' '; not empty,
+ * at most BIN_MAX_NAME bytes.  Returns NULL, or what is wrong ("is
+ * empty", ...). */
 static inline const char *bin_name_problem(enum bin_name_kind kind, const char *s, size_t n)
 {
     if (n == 0)
@@ -131,6 +133,15 @@ static inline const char *bin_name_problem(enum bin_name_kind kind, const char *
         return "is longer than 65536 bytes";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (kind == BIN_FILE && c >= 0x80) {
+            unsigned char u[4] = { 0 };     /* never read past the name */
+            memcpy(u, s + i, n - i < 4 ? n - i : 4);
+            int length = ls_utf8_length(u);
+            if (length == 0)
+                return "is not valid UTF-8";
+            i += (size_t)length - 1;
+            continue;
+        }
         int alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
         int digit = c >= '0' && c <= '9';
         int ok = kind == BIN_FILE ? c > ' '

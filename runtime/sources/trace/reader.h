@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <lockstep/trace.h>
+#include <lockstep/utf8.h>
 
 struct trace_target {
     struct ls_runtime *rt;          /* NULL: deliver to sink                 */
@@ -98,8 +99,9 @@ enum {
 };
 
 /* Writes n bytes at p into out (TRACE_QUOTE_SIZE bytes) as a message
- * quotes them: in single quotes, control bytes (and, for one character,
- * non-ASCII bytes) as \xNN, at most TRACE_QUOTE_MAX bytes and then "...".
+ * quotes them: in single quotes; control bytes, DEL and bytes that are
+ * not part of well-formed UTF-8 (and, for one character, every byte past
+ * ASCII) as \xNN; at most TRACE_QUOTE_MAX bytes and then "...".
  * Returns out. */
 static inline const char *trace_quote(char *out, const char *p, size_t n, int single_char)
 {
@@ -107,10 +109,18 @@ static inline const char *trace_quote(char *out, const char *p, size_t n, int si
     *o++ = '\'';
     for (size_t i = 0; i < n && i < TRACE_QUOTE_MAX; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (c < 0x20 || c == 0x7f || (single_char && c >= 0x80))
+        unsigned char u[4] = { 0 };         /* never read past the n bytes */
+        memcpy(u, p + i, n - i < 4 ? n - i : 4);
+        int whole = c >= 0x80 && !single_char ? ls_utf8_length(u) : 0;
+        if (whole && i + (size_t)whole <= TRACE_QUOTE_MAX) {
+            memcpy(o, p + i, (size_t)whole);    /* a character, kept whole */
+            o += whole;
+            i += (size_t)whole - 1;
+        } else if (c < 0x20 || c >= 0x7f) {
             o += sprintf(o, "\\x%02x", c);
-        else
+        } else {
             *o++ = (char)c;
+        }
     }
     if (n > TRACE_QUOTE_MAX)
         o += sprintf(o, "...");

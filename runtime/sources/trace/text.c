@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include <lockstep/trace.h>
+#include <lockstep/utf8.h>
 
 #include "reader.h"
 
@@ -724,6 +725,28 @@ static HOT_INLINE struct name *parse_name(struct reader *r, struct name_map *m, 
     return entry;
 }
 
+/* The first byte in [p, e) that is a NUL or does not start well-formed
+ * UTF-8, or NULL when there is none.  Only the bytes a name check lets
+ * through unseen need it: file names (once per distinct name) and
+ * comments. */
+static char *bad_text(char *p, const char *e)
+{
+    while (p < e) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\0')
+            return p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        int n = ls_utf8_length((const unsigned char *)p);
+        if (n == 0 || n > e - p)
+            return p;
+        p += n;
+    }
+    return NULL;
+}
+
 /* location ::= '@' blank+ file ':' line   (file: any non-blank bytes)
  * p is at '@'.  Sets *file and *line; returns the end of the location or
  * NULL with *next set as parse_name does. */
@@ -763,6 +786,12 @@ static char *parse_location(struct reader *r, char *p, const char **file,
     size_t len = (size_t)(colon - p);
     uint64_t h = name_hash(p, len);
     struct name *f = map_find(&r->files, h, p, len);
+    char *bad = f ? NULL : bad_text(p, colon);
+    if (bad) {
+        *next = problem(r, 0, bad, *bad ? "invalid UTF-8 in file name"
+                                        : "unexpected NUL byte in file name");
+        return NULL;
+    }
     if (!f && !(f = map_add(r, &r->files, h, p, len, 0))) {
         *next = out_of_memory(r, p, "file names");
         return NULL;
@@ -818,9 +847,14 @@ static char *parse_line(struct reader *r, char *p)
         if (*p == '\n')
             return p + 1;
         if (*p == '#') {
+            char *nl = memchr(p, '\n', (size_t)(r->chunk_end - p));
+            char *bad = bad_text(p, nl);
+            if (bad)
+                return problem(r, 0, bad, *bad ? "invalid UTF-8 in comment"
+                                               : "unexpected NUL byte in comment");
             if (r->res->lines == 1)
                 return parse_header(r, p);
-            return (char *)memchr(p, '\n', (size_t)(r->chunk_end - p)) + 1;
+            return nl + 1;
         }
     }
 
