@@ -3,9 +3,9 @@
  * event source: events are generated in memory with pre-interned ids and
  * fed straight to ls_runtime_event, so the figures are the ceiling a
  * trace reader works under (DESIGN section 6 asks >= 15 M events/s for
- * text parsing plus this).
+ * text parsing plus this, and >= 50 M events/s for the binary reader).
  *
- *   bench_runtime [-n EVENTS] [-r RUNS] [-l LOCKS]
+ *   bench_runtime [-n EVENTS] [-r RUNS] [-l LOCKS] [--rules seed|all|both]
  *
  * 1. Throughput: EVENTS (default 20 M) events of a driver-like mix on 8
  *    threads: miniport routines entered and left, nested spin locks from a
@@ -13,10 +13,14 @@
  *    locks), KeRaiseIrql/KeLowerIrql, DPC-level lock calls at
  *    DISPATCH_LEVEL, completions and notifications; a lock is held by one
  *    thread at a time and IRQLs are restored correctly, so a correct
- *    runtime reports no violation.  All shipped rules and the IRQL model;
- *    RUNS (default 5) runs on fresh runtimes, median events/s printed.
- * 2. Memory: LOCKS (default 1 M) distinct spin locks acquired and never
- *    released; VmRSS from /proc/self/status before and after.
+ *    runtime reports no violation.  Two rule sets, each with the IRQL
+ *    model: the seed rules of DESIGN section 6 (IrqlKeReleaseSpinLock and
+ *    QueuedSpinLockRelease, the set its trace targets are quoted for) and
+ *    all shipped rules; --rules picks one (default both).  RUNS (default
+ *    5) runs on fresh runtimes, median events/s printed.
+ * 2. Memory: LOCKS (default 1 M; 0 skips it) distinct spin locks acquired
+ *    and never released, all shipped rules; VmRSS from /proc/self/status
+ *    before and after.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -28,6 +32,12 @@
 #include <lockstep/runtime.h>
 
 extern const struct ls_rule *const ls_shipped_rules[];
+extern const struct ls_rule ls_rule_IrqlKeReleaseSpinLock, ls_rule_QueuedSpinLockRelease;
+
+/* DESIGN section 6's seed rules. */
+static const struct ls_rule *const seed_rules[] = {
+    &ls_rule_IrqlKeReleaseSpinLock, &ls_rule_QueuedSpinLockRelease, NULL
+};
 
 enum {
     THREADS = 8,
@@ -271,16 +281,17 @@ static void on_notice(void *context, uint32_t thread, uint64_t seq, const char *
     c->notices++;
 }
 
-/* A runtime with every shipped rule, the roles mapped and the ids of the
- * mix interned (the same ids in every runtime made here). */
-static struct ls_runtime *make_runtime(uint32_t fn_ids[F_COUNT], uint32_t thread_ids[THREADS],
+/* A runtime with the given rules (NULL-terminated), the roles mapped and
+ * the ids of the mix interned (the same ids in every runtime made here). */
+static struct ls_runtime *make_runtime(const struct ls_rule *const *rules,
+                                       uint32_t fn_ids[F_COUNT], uint32_t thread_ids[THREADS],
                                        struct counts *c)
 {
     struct ls_runtime *rt = ls_runtime_new();
     if (rt == NULL)
         return NULL;
     ls_runtime_set_sinks(rt, on_violation, on_notice, c);
-    for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++)
+    for (const struct ls_rule *const *r = rules; *r; r++)
         if (ls_runtime_add_rule(rt, *r) < 0) {
             fprintf(stderr, "bench_runtime: %s\n", ls_runtime_error(rt));
             ls_runtime_free(rt);
@@ -327,10 +338,11 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Feeds the events to a fresh runtime; returns the seconds taken, or -1. */
-static double run_once(const struct bev *evs, size_t n, struct counts *c, int report)
+static double run_once(const struct ls_rule *const *rules, const struct bev *evs, size_t n,
+                       struct counts *c, int report)
 {
     uint32_t fn[F_COUNT], th[THREADS];
-    struct ls_runtime *rt = make_runtime(fn, th, c);
+    struct ls_runtime *rt = make_runtime(rules, fn, th, c);
     struct ls_event ev;
     if (rt == NULL)
         return -1;
@@ -357,7 +369,7 @@ static double run_once(const struct bev *evs, size_t n, struct counts *c, int re
             steps += ls_runtime_stats(rt, r)->steps;
             peak += ls_runtime_stats(rt, r)->peak_instances;
         }
-        printf("  per run: %llu step() calls, %llu peak live instances (all rules), "
+        printf("  per run: %llu step() calls, %llu peak live instances (summed over the rules), "
                "%llu violations, %llu notices\n", (unsigned long long)steps,
                (unsigned long long)peak, (unsigned long long)c->violations,
                (unsigned long long)c->notices);
@@ -371,7 +383,7 @@ static int memory(size_t locks)
 {
     uint32_t fn[F_COUNT], th[THREADS];
     struct counts c = { 0, 0 };
-    struct ls_runtime *rt = make_runtime(fn, th, &c);
+    struct ls_runtime *rt = make_runtime(ls_shipped_rules, fn, th, &c);
     struct ls_event ev;
     if (rt == NULL)
         return -1;
@@ -415,20 +427,39 @@ static int memory(size_t locks)
     return 0;
 }
 
+/* The rule sets the throughput is measured with. */
+static const struct {
+    const char *option;
+    const char *title;
+    const struct ls_rule *const *rules;
+} rule_sets[] = {
+    { "seed", "seed rules (IrqlKeReleaseSpinLock, QueuedSpinLockRelease)", seed_rules },
+    { "all", "all shipped rules", ls_shipped_rules },
+};
+
 int main(int argc, char **argv)
 {
     size_t n = 20000000, locks = 1000000;
-    int runs = 5;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "-n") == 0)
+    int runs = 5, bad = 0;
+    const char *which = "both";
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 == argc)
+            bad = 1;
+        else if (strcmp(argv[i], "-n") == 0)
             n = strtoull(argv[i + 1], NULL, 10);
         else if (strcmp(argv[i], "-r") == 0)
             runs = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "-l") == 0)
             locks = strtoull(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--rules") == 0)
+            which = argv[i + 1];
+        else
+            bad = 1;
     }
-    if (runs < 1 || runs > 99 || n == 0) {
-        fprintf(stderr, "usage: bench_runtime [-n EVENTS] [-r RUNS 1..99] [-l LOCKS]\n");
+    if (bad || runs < 1 || runs > 99 || n == 0
+        || (strcmp(which, "seed") && strcmp(which, "all") && strcmp(which, "both"))) {
+        fprintf(stderr, "usage: bench_runtime [-n EVENTS] [-r RUNS 1..99] [-l LOCKS] "
+                "[--rules seed|all|both]\n");
         return 2;
     }
 
@@ -443,28 +474,31 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_runtime: out of memory generating %zu events\n", n);
             return 1;
         }
-        printf("\n== throughput: %zu events, 8 threads %s, 1000 locks, all shipped rules "
-               "+ IRQL model (median of %d runs) ==\n", n,
-               bursts[b] == 1 ? "interleaved event by event" : "in runs of 1-16 events",
-               runs);
         size_t per_fn[F_COUNT] = { 0 };
         for (size_t i = 0; i < n; i++)
             per_fn[evs[i].fn]++;
+        printf("\n== throughput: %zu events, 8 threads %s, 1000 locks ==\n", n,
+               bursts[b] == 1 ? "interleaved event by event" : "in runs of 1-16 events");
         printf("  mix:");
         for (int f = 0; f < F_COUNT; f++)
             printf("%s %s %.1f%%", f ? "," : "", fn_names[f], 100.0 * (double)per_fn[f] / (double)n);
         printf("\n");
-        double secs[99];
-        for (int r = 0; r < runs; r++) {
-            struct counts c = { 0, 0 };
-            secs[r] = run_once(evs, n, &c, r == 0);
-            if (secs[r] < 0)
-                return 1;
+        for (size_t s = 0; s < sizeof rule_sets / sizeof rule_sets[0]; s++) {
+            if (strcmp(which, "both") && strcmp(which, rule_sets[s].option))
+                continue;
+            printf("-- %s + IRQL model (median of %d runs) --\n", rule_sets[s].title, runs);
+            double secs[99];
+            for (int r = 0; r < runs; r++) {
+                struct counts c = { 0, 0 };
+                secs[r] = run_once(rule_sets[s].rules, evs, n, &c, r == 0);
+                if (secs[r] < 0)
+                    return 1;
+            }
+            qsort(secs, (size_t)runs, sizeof secs[0], cmp_double);
+            printf("  median %.3f s: %.1f M events/s (%.1f ns per event); best %.1f M events/s\n",
+                   secs[runs / 2], (double)n / secs[runs / 2] / 1e6,
+                   secs[runs / 2] * 1e9 / (double)n, (double)n / secs[0] / 1e6);
         }
-        qsort(secs, (size_t)runs, sizeof secs[0], cmp_double);
-        printf("  median %.3f s: %.1f M events/s (%.1f ns per event); best %.1f M events/s\n",
-               secs[runs / 2], (double)n / secs[runs / 2] / 1e6,
-               secs[runs / 2] * 1e9 / (double)n, (double)n / secs[0] / 1e6);
         free(evs);
     }
     return 0;

@@ -9,18 +9,15 @@
  * KeAcquireSpinLock.exit runs at DISPATCH_LEVEL, as it does under SDV
  * (whose model body runs before the rule's .exit handler) and as a trace
  * records it (`2 cpu0 2 exit KeAcquireSpinLock ...`).
+ *
+ * The effects themselves (env_apply) are inline in env.h, since they run
+ * on a third of a trace's events; this file has the table of calls and
+ * what allocates.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
-
-/* StorPortAcquireSpinLock's lock kinds (STOR_SPINLOCK); InterruptLock
- * raises to the device's IRQL, which a trace does not tell: the model
- * uses 5, a typical DIRQL above DISPATCH_LEVEL, so rules that ask "above
- * DISPATCH_LEVEL?" get the right answer. */
-#define STOR_INTERRUPT_LOCK 3
-#define ENV_DEVICE_IRQL 5
 
 const struct env_call env_calls[] = {
     { "KeAcquireSpinLock",                 ENV_PUSH_DISPATCH },
@@ -50,7 +47,7 @@ int env_stack_init(struct env_stack *s)
         s->depth = s->cap = 0;
         return -1;
     }
-    s->levels[0] = ENV_PASSIVE_LEVEL;
+    s->levels[0] = s->top = ENV_PASSIVE_LEVEL;
     s->depth = 1;
     s->cap = 8;
     return 0;
@@ -63,50 +60,16 @@ void env_stack_free(struct env_stack *s)
     s->depth = s->cap = 0;
 }
 
-static int push(struct env_stack *s, uint8_t level)
+int env_grow(struct env_stack *s)
 {
-    if (s->depth == s->cap) {
-        if (s->cap > UINT32_MAX / 2)
-            return -1;
-        uint8_t *levels = realloc(s->levels, (size_t)s->cap * 2);
-        if (levels == NULL)
-            return -1;
-        s->levels = levels;
-        s->cap *= 2;
-    }
-    s->levels[s->depth++] = level;
+    if (s->depth < s->cap)
+        return 0;
+    if (s->cap > UINT32_MAX / 2)
+        return -1;
+    uint8_t *levels = realloc(s->levels, (size_t)s->cap * 2);
+    if (levels == NULL)
+        return -1;
+    s->levels = levels;
+    s->cap *= 2;
     return 0;
-}
-
-/* Pops one level; popping the last one leaves PASSIVE_LEVEL, which is
- * what lies below the bottom of the stack. */
-static void pop(struct env_stack *s)
-{
-    if (s->depth > 1)
-        s->depth--;
-    else
-        s->levels[0] = ENV_PASSIVE_LEVEL;
-}
-
-int env_apply(struct env_stack *s, unsigned effect, const struct ls_event *ev)
-{
-    switch (effect) {
-    case ENV_PUSH_DISPATCH:
-        return push(s, ENV_DISPATCH_LEVEL);
-    case ENV_PUSH_ARG1:
-        return push(s, env_level(ls_event_arg(ev, 1)));
-    case ENV_PUSH_STORPORT:
-        return push(s, ls_event_arg(ev, 2) == STOR_INTERRUPT_LOCK
-                       ? ENV_DEVICE_IRQL : ENV_DISPATCH_LEVEL);
-    case ENV_POP:
-        pop(s);
-        return 0;
-    case ENV_POP_TO_ARG1:
-    case ENV_POP_TO_ARG2:
-        pop(s);
-        env_set_top(s, env_level(ls_event_arg(ev, effect == ENV_POP_TO_ARG1 ? 1 : 2)));
-        return 0;
-    default:
-        return 0;
-    }
 }

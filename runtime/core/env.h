@@ -18,7 +18,8 @@
 #define ENV_DISPATCH_LEVEL 2
 #define ENV_MAX_IRQL 31
 
-/* What a call does to the IRQL stack at its exit. */
+/* What a call does to the IRQL stack at its exit.  ORDER: the pushes come
+ * before ENV_POP and the pops from it on (env_pushes). */
 enum env_effect {
     ENV_NONE = 0,
     ENV_PUSH_DISPATCH,      /* push DISPATCH_LEVEL                          */
@@ -38,21 +39,20 @@ struct env_call {
 extern const struct env_call env_calls[];
 extern const size_t env_call_count;
 
-/* One thread's IRQL stack: levels[depth - 1] is the current IRQL.  The
- * depth never drops below 1 (PASSIVE_LEVEL at the bottom), and the stack
- * is unbounded. */
+/* One thread's IRQL stack: levels[depth - 1] is the current IRQL, also
+ * kept in top so that the commonest question (has the recorded IRQL of
+ * an event the model leaves alone changed?) is one load.  The depth
+ * never drops below 1 (PASSIVE_LEVEL at the bottom), and the stack is
+ * unbounded. */
 struct env_stack {
     uint8_t *levels;
     uint32_t depth, cap;
+    uint8_t top;            /* levels[depth - 1]                            */
 };
 
 /* [PASSIVE_LEVEL]; 0, or -1 when out of memory. */
 int env_stack_init(struct env_stack *s);
 void env_stack_free(struct env_stack *s);
-
-/* Applies effect (enum env_effect) of the call ev to s; 0, or -1 when out
- * of memory (the stack is then unchanged). */
-int env_apply(struct env_stack *s, unsigned effect, const struct ls_event *ev);
 
 /* An IRQL value from an argument, clamped to 0..31 so it fits the stack
  * (and a trail entry's five bits) whatever garbage a trace carries. */
@@ -63,18 +63,74 @@ static inline uint8_t env_level(ls_word v)
 
 static inline uint8_t env_top(const struct env_stack *s)
 {
-    return s->levels[s->depth - 1];
+    return s->top;
 }
 
 static inline void env_set_top(struct env_stack *s, uint8_t level)
 {
     s->levels[s->depth - 1] = level;
+    s->top = level;
 }
 
 static inline struct ls_env env_view(const struct env_stack *s)
 {
     struct ls_env e = { s->levels, s->depth };
     return e;
+}
+
+/* Room for one more level on s: 0, or -1 when out of memory. */
+int env_grow(struct env_stack *s);
+
+/* Pushes a level; the caller made room (depth < cap). */
+static inline void env_push(struct env_stack *s, uint8_t level)
+{
+    s->levels[s->depth++] = level;
+    s->top = level;
+}
+
+/* Pops one level; popping the last one leaves PASSIVE_LEVEL, which is
+ * what lies below the bottom of the stack. */
+static inline void env_pop(struct env_stack *s)
+{
+    if (s->depth > 1)
+        s->top = s->levels[--s->depth - 1];
+    else
+        s->levels[0] = s->top = ENV_PASSIVE_LEVEL;
+}
+
+/* StorPortAcquireSpinLock's lock kinds (STOR_SPINLOCK); InterruptLock
+ * raises to the device's IRQL, which a trace does not tell: the model
+ * uses 5, a typical DIRQL above DISPATCH_LEVEL, so rules that ask "above
+ * DISPATCH_LEVEL?" get the right answer. */
+#define ENV_STOR_INTERRUPT_LOCK 3
+#define ENV_DEVICE_IRQL 5
+
+/* 1 when effect (enum env_effect) pushes a level. */
+static inline int env_pushes(unsigned effect)
+{
+    return effect != ENV_NONE && effect < ENV_POP;
+}
+
+/* Applies effect (enum env_effect, not ENV_NONE) of the call ev to s,
+ * which has room for one more level (env_grow when depth == cap), so it
+ * cannot fail.  Inline, since a third of a typical trace's events move
+ * the IRQL, and written as two cases (a push, a pop) rather than a
+ * switch: the effects come in no order a predictor can learn, and the
+ * jump table of a switch measured slower than these few branches. */
+static inline void env_apply(struct env_stack *s, unsigned effect, const struct ls_event *ev)
+{
+    if (env_pushes(effect)) {
+        uint8_t level = ENV_DISPATCH_LEVEL;
+        if (effect == ENV_PUSH_ARG1)
+            level = env_level(ls_event_arg(ev, 1));
+        else if (effect == ENV_PUSH_STORPORT && ls_event_arg(ev, 2) == ENV_STOR_INTERRUPT_LOCK)
+            level = ENV_DEVICE_IRQL;
+        env_push(s, level);
+    } else {
+        env_pop(s);
+        if (effect != ENV_POP)
+            env_set_top(s, env_level(ls_event_arg(ev, effect == ENV_POP_TO_ARG1 ? 1 : 2)));
+    }
 }
 
 #endif

@@ -206,7 +206,10 @@ static void fill_hole(struct inst_table *t, uint32_t i)
     if (i == last)
         return;
     unsigned char *to = inst_rec(t, i);
-    memcpy(to, inst_rec(t, last), t->stride);
+    if (t->stride == 16)                /* states up to 2 bytes: a constant copy */
+        memcpy(to, inst_rec(t, last), 16);
+    else
+        memcpy(to, inst_rec(t, last), t->stride);
     set_ref(t, inst_key(t, to), last, i);
 }
 
@@ -232,6 +235,13 @@ void inst_remove(struct inst_table *t, uint32_t i)
         t->refs[key] = INST_NONE;
     else
         delete_slot(t, slot_of(t, key, i));
+    t->used--;
+    fill_hole(t, i);
+}
+
+void inst_remove_at(struct inst_table *t, uint32_t i, uint32_t pos)
+{
+    delete_slot(t, pos);
     t->used--;
     fill_hole(t, i);
 }

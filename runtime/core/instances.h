@@ -90,11 +90,16 @@ static inline uint64_t inst_ref_key(const struct inst_table *t, uint32_t ref)
 }
 
 /* Reference for key: a live index, INST_STOPPED | stopped index, or
- * INST_NONE. */
-static inline uint32_t inst_find(const struct inst_table *t, uint64_t key)
+ * INST_NONE.  The _direct and _hashed forms are for a caller that knows
+ * the table's kind; _hashed also gives the slot the key was found in, so
+ * that inst_remove_at need not look for it again. */
+static inline uint32_t inst_find_direct(const struct inst_table *t, uint64_t key)
 {
-    if (t->direct)
-        return key < t->nrefs ? t->refs[key] : INST_NONE;
+    return key < t->nrefs ? t->refs[key] : INST_NONE;
+}
+
+static inline uint32_t inst_find_hashed(const struct inst_table *t, uint64_t key, uint32_t *pos)
+{
     if (t->used == 0)
         return INST_NONE;
     uint32_t h = inst_hash(key);
@@ -102,9 +107,17 @@ static inline uint32_t inst_find(const struct inst_table *t, uint64_t key)
         uint64_t s = t->slots[i];
         if (s == INST_EMPTY)
             return INST_NONE;
-        if ((uint32_t)(s >> 32) == h && inst_ref_key(t, (uint32_t)s) == key)
+        if ((uint32_t)(s >> 32) == h && inst_ref_key(t, (uint32_t)s) == key) {
+            *pos = i;
             return (uint32_t)s;
+        }
     }
+}
+
+static inline uint32_t inst_find(const struct inst_table *t, uint64_t key)
+{
+    uint32_t pos;
+    return t->direct ? inst_find_direct(t, key) : inst_find_hashed(t, key, &pos);
 }
 
 /* Makes room for `keys` new keys (a live record each, and a slot) and
@@ -124,6 +137,14 @@ static inline int inst_reserve(struct inst_table *t, uint32_t keys, uint32_t sto
     return inst_reserve_slow(t, keys, stopped, key);
 }
 
+/* inst_reserve(t, 0, 1, 0): room for one live instance to stop. */
+static inline int inst_reserve_stop(struct inst_table *t)
+{
+    if (t->nstopped < t->stopped_cap)
+        return 0;
+    return inst_reserve_slow(t, 0, 1, 0);
+}
+
 /* Adds a live instance for key (absent), after inst_reserve; returns its
  * index.  The record's state and trail header are left for the caller. */
 uint32_t inst_insert_live(struct inst_table *t, uint64_t key);
@@ -133,6 +154,10 @@ void inst_insert_stopped(struct inst_table *t, uint64_t key);
 
 /* Removes live instance i (the last record moves into its place). */
 void inst_remove(struct inst_table *t, uint32_t i);
+
+/* The same, for a hashed table's instance found in slot pos by
+ * inst_find_hashed (the table unchanged since). */
+void inst_remove_at(struct inst_table *t, uint32_t i, uint32_t pos);
 
 /* Turns live instance i into a stopped one (the last record moves into
  * its place), after inst_reserve made room for one more stopped key. */

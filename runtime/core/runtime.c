@@ -11,12 +11,25 @@
  * reaches KeAcquireSpinLock's handlers); a role handler also fires on the
  * function ls_runtime_map_role gave its role, as well as on its own
  * harness name.  Before the next event the runtime builds one array of
- * (rule, handler, mode, guard) entries sorted by (function id, entry|exit),
- * and one slot per (function id, entry|exit) holding where its entries
- * are and, at an exit, the call's effect on the IRQL: an event reaches
- * exactly its entries, in rule order then handler order, and the
- * environment model, through one slot read.  Functions interned after the
- * build have neither entries nor effects, so they need no rebuild.
+ * (rule, handler, kind of guard) entries sorted by (function id,
+ * entry|exit), and one slot per (function id, entry|exit) holding where
+ * its entries are and, at an exit, the call's effect on the IRQL: an
+ * event reaches exactly its entries, in rule order then handler order,
+ * and the environment model, through one slot read.  Functions interned
+ * after the build have neither entries nor effects, so they need no
+ * rebuild, only an empty slot (the slot table has room to spare and
+ * grows by doubling).
+ *
+ * Events, fastest first.  Most calls of a real trace are ones no rule
+ * watches and the IRQL model ignores; ls_runtime_event settles those
+ * inline: the checks, the slot, and (when the trace records the IRQL) a
+ * comparison with the thread's current level, which the IRQL stack keeps
+ * in a field of its own.  A call that moves the IRQL goes on to
+ * apply_event, which has no stack frame; only an event with entries
+ * reaches run_entries, one frame in which each entry's instance lookup,
+ * step and bookkeeping are inlined, the rare outcomes (an abort, a halt,
+ * an unguarded handler, out of memory) being functions of their own.
+ * docs/runtime.md has the figures.
  *
  * Instances.  A rule with `watch` keeps instances keyed by the guard value
  * (shared by all threads) plus the default instance; a rule without keeps
@@ -81,26 +94,44 @@
 #include "intern.h"
 #include "trail.h"
 
+#if defined(__GNUC__)
+#define COLD __attribute__((cold, noinline))
+#define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define COLD
+#define NOINLINE
+#define ALWAYS_INLINE inline
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
 #define MAX_STATE_SIZE 4096
 #define DEFAULT_TRAIL_LENGTH 8
 #define MESSAGE_BUFFER 512
 
-/* How an entry finds its instances. */
-enum mode {
-    MODE_THREAD,            /* rule without watch: the thread's instance    */
-    MODE_ALL,               /* unguarded: every live instance + default     */
-    MODE_GUARD              /* the instance keyed by the guard value        */
+/* How an entry finds its instances: the handler's mode and, for a guard,
+ * where the guard's value comes from, in one field (run_entry). */
+enum entry_kind {
+    KIND_THREAD,            /* rule without watch: the thread's instance    */
+    KIND_ALL,               /* unguarded: every live instance + default     */
+    KIND_ARG,               /* guard $N: the instance keyed by argument N   */
+    KIND_RETURN,            /* guard $return                                */
+    KIND_EXT,               /* guard *$N...: an extended operand            */
+    KIND_IRQL               /* guard on an IRQL built-in                    */
 };
 
 struct disp_entry {
-    uint32_t rule;
+    struct rt_rule *rule;   /* valid until the next build (rules realloc)   */
     uint32_t handler;
-    uint8_t mode;           /* enum mode                                    */
-    uint8_t guard_kind;     /* enum ls_operand_kind                         */
+    uint8_t kind;           /* enum entry_kind                              */
     uint8_t guard_index;
     uint8_t or_null;
     uint8_t repeat;         /* an earlier entry of this slot has the rule:
-                               the trail may already hold this event       */
+                               the trail may already hold this event, and
+                               stats.events has counted it                 */
 };
 
 /* What an event on one (function, entry|exit) does: its dispatch entries
@@ -117,7 +148,8 @@ struct rt_rule {
     unsigned char *scratch; /* a clone being tried out                      */
     int keyed;              /* the rule has `watch`                         */
     int def_stopped;
-    uint64_t last_event;    /* rt->counter when stats.events last counted   */
+    uint64_t small_mask;    /* a state of up to 8 bytes: those bytes set in
+                               an 8-byte word (see state_same); else 0      */
     struct ls_rule_stats stats;
     uint32_t *fn_ids;       /* per handler: its name, its sdv_ spelling     */
     uint32_t *role_ids;     /* per handler: role id, or INTERN_NONE         */
@@ -139,15 +171,19 @@ struct ls_runtime {
     uint8_t *fn_effect;     /* function id -> enum env_effect               */
     uint32_t fn_effect_count;
 
-    struct fn_slot *fslots; /* 2 * disp_nfn, by function id * 2 + when      */
+    struct fn_slot *fslots; /* 2 * fslot_cap, by function id * 2 + when     */
+    uint32_t fslot_cap;     /* functions the slots have room for            */
     struct disp_entry *disp;
-    uint32_t disp_nfn;
     int dirty;              /* rules or roles changed since the build       */
+    uint32_t fn_limit;      /* function ids below it have a current slot: 0
+                               while dirty, else every interned function   */
 
     struct trail_pool trail;
     int started;            /* an event was applied                         */
-    uint64_t counter;       /* events applied                               */
     int failed;             /* out of memory during the current event       */
+    const char *ev_file;    /* the current event's source location, set     */
+    uint32_t ev_line;       /* past the fast path (keeps apply_event's
+                               arguments in registers)                      */
 
     ls_violation_sink on_violation;
     ls_notice_sink on_notice;
@@ -211,33 +247,47 @@ static const char *role_key(const char *role)
     return has_prefix(role, "fun_") ? role + 4 : role;
 }
 
-/* State comparison and copy.  States are tiny (the shipped rules' are 1 or
- * 4 bytes) and these run on every step, so the common sizes avoid a call
- * into the C library. */
-static inline int state_same(const unsigned char *a, const unsigned char *b, size_t n)
+/* State comparison and copy.  These run on every step, so a state of up
+ * to 8 bytes (every shipped rule's is 1 or 4) is handled as one 8-byte
+ * word under a mask of its bytes, with no branch on the size: a state
+ * always has 8 readable bytes, since it begins a record (or the default
+ * or scratch buffer) of at least 16 (instances.h), and the masked copy
+ * leaves the bytes after the state (the trail header) as they were. */
+static inline int state_same(const struct rt_rule *r, const unsigned char *a,
+                             const unsigned char *b)
 {
-    uint32_t x, y;
-    uint64_t p, q;
-    switch (n) {
-    case 1: return a[0] == b[0];
-    case 2: return a[0] == b[0] && a[1] == b[1];
-    case 4: memcpy(&x, a, 4); memcpy(&y, b, 4); return x == y;
-    case 8: memcpy(&p, a, 8); memcpy(&q, b, 8); return p == q;
-    default: return memcmp(a, b, n) == 0;
+    if (LIKELY(r->small_mask != 0)) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        return ((x ^ y) & r->small_mask) == 0;
     }
+    return memcmp(a, b, r->tab.state_size) == 0;
 }
 
-static inline void state_copy(unsigned char *to, const unsigned char *from, size_t n)
+static inline void state_copy(const struct rt_rule *r, unsigned char *to,
+                              const unsigned char *from)
 {
-    switch (n) {
-    case 1: to[0] = from[0]; break;
-    case 4: memcpy(to, from, 4); break;
-    case 8: memcpy(to, from, 8); break;
-    default: memcpy(to, from, n); break;
+    if (LIKELY(r->small_mask != 0)) {
+        uint64_t x, y;
+        memcpy(&x, from, 8);
+        memcpy(&y, to, 8);
+        y = (y & ~r->small_mask) | (x & r->small_mask);
+        memcpy(to, &y, 8);
+        return;
     }
+    memcpy(to, from, r->tab.state_size);
 }
 
 /* ---- creation ----------------------------------------------------------- */
+
+/* Rules or roles changed: the next event rebuilds the dispatch table (and
+ * until then no event passes ls_runtime_event's fast path). */
+static void invalidate_dispatch(struct ls_runtime *rt)
+{
+    rt->dirty = 1;
+    rt->fn_limit = 0;
+}
 
 /* Interns the environment model's functions, with and without `sdv_`,
  * and records each one's effect by id.  0, or -1 out of memory. */
@@ -276,7 +326,7 @@ struct ls_runtime *ls_runtime_new(void)
         ls_runtime_free(rt);
         return NULL;
     }
-    rt->dirty = 1;                      /* the first event builds the slots */
+    invalidate_dispatch(rt);            /* the first event builds the slots */
     return rt;
 }
 
@@ -424,6 +474,8 @@ int ls_runtime_add_rule(struct ls_runtime *rt, const struct ls_rule *rule)
     r->mod = rule;
     r->keyed = rule->watch_count > 0;
     inst_init(&r->tab, rule->state_size, !r->keyed);
+    if (rule->state_size <= sizeof r->small_mask)
+        memset(&r->small_mask, 0xff, rule->state_size);
     r->def = calloc(1, r->tab.stride);
     r->scratch = calloc(1, r->tab.stride);
     r->fn_ids = malloc((rule->handler_count ? rule->handler_count : 1) * 2 * sizeof *r->fn_ids);
@@ -434,7 +486,7 @@ int ls_runtime_add_rule(struct ls_runtime *rt, const struct ls_rule *rule)
         goto oom;
     }
     rule->init(r->def);
-    rt->dirty = 1;
+    invalidate_dispatch(rt);
     return (int)rt->nrules++;
 
 oom:
@@ -481,7 +533,7 @@ int ls_runtime_map_role(struct ls_runtime *rt, const char *role, const char *fun
         rt->role_fn_count = n;
     }
     rt->role_fn[rid] = fid;
-    rt->dirty = 1;
+    invalidate_dispatch(rt);
     return 0;
 
 oom:
@@ -491,12 +543,16 @@ oom:
 
 /* ---- names -------------------------------------------------------------- */
 
+static void slot_for_new_function(struct ls_runtime *rt, uint32_t id);
+
 uint32_t ls_runtime_function(struct ls_runtime *rt, const char *name, size_t length)
 {
     uint32_t id = intern_add(&rt->functions, name, length);
     if (id == INTERN_NONE)
         set_error(rt, name == NULL && length > 0 ? "no function name given"
                                                  : "out of memory interning a function name");
+    else
+        slot_for_new_function(rt, id);
     return id;
 }
 
@@ -520,7 +576,7 @@ uint32_t ls_runtime_thread(struct ls_runtime *rt, const char *name, size_t lengt
         rt->thr = thr;
         rt->thr_cap = cap;
     }
-    struct rt_thread t = { { NULL, 0, 0 }, 0 };
+    struct rt_thread t = { { NULL, 0, 0, 0 }, 0 };
     if (env_stack_init(&t.env) != 0)
         goto oom;
     id = intern_add(&rt->threads, name, length);
@@ -572,27 +628,63 @@ static unsigned handler_functions(const struct ls_runtime *rt, const struct rt_r
     return n;
 }
 
-static struct disp_entry make_entry(const struct rt_rule *r, uint32_t rule, uint32_t i)
+static struct disp_entry make_entry(struct rt_rule *r, uint32_t i)
 {
+    static const uint8_t kind_of_guard[] = {
+        [LS_OP_NONE] = KIND_ALL, [LS_OP_ARG] = KIND_ARG, [LS_OP_RETURN] = KIND_RETURN,
+        [LS_OP_EXT] = KIND_EXT, [LS_OP_IRQL] = KIND_IRQL,
+    };
     const struct ls_handler *h = &r->mod->handlers[i];
     struct disp_entry e;
-    e.rule = rule;
+    e.rule = r;
     e.handler = i;
-    e.mode = !r->keyed ? MODE_THREAD : h->guard.kind == LS_OP_NONE ? MODE_ALL : MODE_GUARD;
-    e.guard_kind = h->guard.kind;
+    e.kind = !r->keyed ? KIND_THREAD : kind_of_guard[h->guard.kind];   /* checked by check_rule */
     e.guard_index = h->guard.index;
-    e.or_null = h->guard_or_null != 0;
+    e.or_null = r->keyed && h->guard.kind != LS_OP_NONE && h->guard_or_null != 0;
     e.repeat = 0;
     return e;
+}
+
+/* Room in the slot table for n functions and some to come, so that names
+ * a trace interns later rarely make it grow. */
+static uint32_t slot_cap_for(uint32_t n)
+{
+    uint32_t cap = 64;
+    while (cap < n && cap < UINT32_MAX / 2)
+        cap *= 2;
+    return cap < n ? n : cap;
+}
+
+/* A function interned after the build: give it an empty slot (growing the
+ * table if need be), so that its events take the fast path.  Out of memory
+ * only marks the table for a rebuild, which reports it. */
+static void slot_for_new_function(struct ls_runtime *rt, uint32_t id)
+{
+    if (rt->dirty || id < rt->fn_limit)
+        return;
+    if (id >= rt->fslot_cap) {
+        uint32_t cap = slot_cap_for(id + 1);
+        struct fn_slot *slots = (size_t)cap * 2 <= SIZE_MAX / sizeof *slots
+                                ? realloc(rt->fslots, (size_t)cap * 2 * sizeof *slots) : NULL;
+        if (slots == NULL) {
+            invalidate_dispatch(rt);
+            return;
+        }
+        memset(slots + (size_t)rt->fslot_cap * 2, 0,
+               (size_t)(cap - rt->fslot_cap) * 2 * sizeof *slots);
+        rt->fslots = slots;
+        rt->fslot_cap = cap;
+    }
+    rt->fn_limit = id + 1;
 }
 
 /* Builds the (function, when) -> entries table by counting sort, which
  * keeps rule order, then handler order, within each slot, and puts each
  * function's IRQL effect in its exit slot.  0 or -1. */
-static int build_dispatch(struct ls_runtime *rt)
+static NOINLINE int build_dispatch(struct ls_runtime *rt)
 {
-    uint32_t nfn = rt->functions.count;
-    size_t nslot = (size_t)nfn * 2;
+    uint32_t nfn = rt->functions.count, cap = slot_cap_for(nfn);
+    size_t nslot = (size_t)cap * 2;
     struct fn_slot *slots = calloc(nslot ? nslot : 1, sizeof *slots);
     uint32_t *cursor = malloc((nslot ? nslot : 1) * sizeof *cursor);
     struct disp_entry *disp = NULL;
@@ -621,12 +713,12 @@ static int build_dispatch(struct ls_runtime *rt)
     if (disp == NULL)
         goto oom;
     for (uint32_t r = 0; r < rt->nrules; r++) {
-        const struct rt_rule *rule = &rt->rules[r];
+        struct rt_rule *rule = &rt->rules[r];
         for (uint32_t i = 0; i < rule->mod->handler_count; i++) {
             unsigned n = handler_functions(rt, rule, i, ids);
             for (unsigned k = 0; k < n; k++)
                 disp[cursor[(size_t)ids[k] * 2 + rule->mod->handlers[i].when]++]
-                    = make_entry(rule, r, i);
+                    = make_entry(rule, i);
         }
     }
     for (size_t s = 0; s < nslot; s++)
@@ -636,9 +728,10 @@ static int build_dispatch(struct ls_runtime *rt)
     free(rt->fslots);
     free(rt->disp);
     rt->fslots = slots;
+    rt->fslot_cap = cap;
     rt->disp = disp;
-    rt->disp_nfn = nfn;
     rt->dirty = 0;
+    rt->fn_limit = nfn;
     return 0;
 
 oom:
@@ -653,7 +746,7 @@ oom:
 /* Reports a violation of rule r found by handler on the event of c.  The
  * trail is h's, or the triggering event alone when h is NULL (an instance
  * stepped for the first time). */
-static void report(struct ev_ctx *c, struct rt_rule *r, uint32_t handler,
+static COLD void report(struct ev_ctx *c, struct rt_rule *r, uint32_t handler,
                    const struct ls_verdict *v, int keyed, uint64_t key,
                    const struct trail_hdr *h)
 {
@@ -735,11 +828,31 @@ static const unsigned char *drop_target(const struct rt_rule *r)
     return r->def_stopped ? NULL : r->def;
 }
 
-/* Steps live instance i of r (room for one more stopped key reserved).
+/* The rest of step_live for an instance that aborted or halted: report
+ * a violation with its trail, and make it a stopped key. */
+static COLD void stop_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
+                           uint32_t i, int keyed, int result, const struct ls_verdict *v,
+                           struct trail_hdr *h)
+{
+    struct inst_table *tab = &r->tab;
+    if (trail_append(&c->rt->trail, h, &c->rec, e->repeat) != 0)
+        c->rt->failed = 1;
+    if (result == LS_STEP_ABORT)
+        report(c, r, e->handler, v, keyed, inst_key(tab, inst_rec(tab, i)), h);
+    trail_release(&c->rt->trail, h);
+    inst_stop(tab, i);
+    count_live(r);
+}
+
+/* Steps live instance i of r (room for one more stopped key reserved);
+ * pos is its slot when inst_find_hashed found it, else INST_NONE.
  * Returns 1 when the instance left index i (dropped, or stopped), so the
- * caller looks at index i again. */
-static int step_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
-                     uint32_t i, int keyed, const unsigned char *same_as_default)
+ * caller looks at index i again.  Inline: with step_new, this is where a
+ * rule spends its events, and one frame for the whole entry (run_entries)
+ * costs less than a call per step. */
+static ALWAYS_INLINE int step_live(struct ev_ctx *c, struct rt_rule *r,
+                                   const struct disp_entry *e, uint32_t i, uint32_t pos,
+                                   int keyed, const unsigned char *same_as_default)
 {
     struct inst_table *tab = &r->tab;
     unsigned char *rec = inst_rec(tab, i);
@@ -748,84 +861,104 @@ static int step_live(struct ev_ctx *c, struct rt_rule *r, const struct disp_entr
     int result = run_step(c, r, e->handler, rec, &v);
 
     trail_hdr_load(&h, rec + tab->state_size);
-    if (result == LS_STEP_CONTINUE && same_as_default
-        && state_same(rec, same_as_default, tab->state_size)) {
+    if (UNLIKELY(result != LS_STEP_CONTINUE)) {
+        stop_live(c, r, e, i, keyed, result, &v, &h);
+        return 1;
+    }
+    if (same_as_default && state_same(r, rec, same_as_default)) {
         trail_release(&c->rt->trail, &h);   /* dropped: its trail goes too */
-        inst_remove(tab, i);
+        if (pos != INST_NONE)
+            inst_remove_at(tab, i, pos);
+        else
+            inst_remove(tab, i);
         count_live(r);
         return 1;
     }
     if (trail_append(&c->rt->trail, &h, &c->rec, e->repeat) != 0)
         c->rt->failed = 1;
-    if (result == LS_STEP_CONTINUE) {
-        trail_hdr_store(rec + tab->state_size, &h);
-        return 0;
-    }
-    if (result == LS_STEP_ABORT)
-        report(c, r, e->handler, &v, keyed, inst_key(tab, rec), &h);
-    trail_release(&c->rt->trail, &h);
-    inst_stop(tab, i);
-    count_live(r);
-    return 1;
+    trail_hdr_store(rec + tab->state_size, &h);
+    return 0;
 }
 
-/* A key with no instance: step a clone of the default and keep it only if
- * it now differs from the default, or stopped.  Room is made only then,
- * so the common case (the guard leaves the state alone) touches nothing
- * but the scratch state; out of memory at that point loses this one
- * step's effect, after any violation has been reported. */
-static void step_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
-                     uint64_t key, int keyed)
+/* The rest of step_new for a clone that aborted or halted: report the
+ * violation (its trail is this one event) and add the key as stopped. */
+static COLD void stop_new(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
+                          uint64_t key, int keyed, int result, const struct ls_verdict *v)
 {
     struct inst_table *tab = &r->tab;
-    struct ls_verdict v;
-    if (r->def_stopped)
-        return;                         /* its clone would be stopped too */
-    state_copy(r->scratch, r->def, tab->state_size);
-    int result = run_step(c, r, e->handler, r->scratch, &v);
-    if (result == LS_STEP_CONTINUE) {
-        if (state_same(r->scratch, r->def, tab->state_size))
-            return;
-        if (inst_reserve(tab, 1, 0, key) != 0) {
-            c->rt->failed = 1;
-            return;
-        }
-        struct trail_hdr h = { 0, 0, 0 };
-        if (trail_append(&c->rt->trail, &h, &c->rec, 0) != 0)
-            c->rt->failed = 1;
-        unsigned char *rec = inst_rec(tab, inst_insert_live(tab, key));
-        state_copy(rec, r->scratch, tab->state_size);
-        trail_hdr_store(rec + tab->state_size, &h);
-        r->stats.instances++;
-        count_live(r);
-        return;
-    }
     r->stats.instances++;
     if (result == LS_STEP_ABORT)
-        report(c, r, e->handler, &v, keyed, key, NULL);
+        report(c, r, e->handler, v, keyed, key, NULL);
     if (inst_reserve(tab, 1, 1, key) != 0)
         c->rt->failed = 1;
     else
         inst_insert_stopped(tab, key);
 }
 
-/* A handler for one key: the rule's instance for it. */
-static void apply_key(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e,
-                      uint64_t key, int keyed)
+/* A key with no instance: step a clone of the default and keep it only if
+ * it now differs from the default, or stopped.  Room is made only then,
+ * so the common case (the guard leaves the state alone) touches nothing
+ * but the scratch state; out of memory at that point loses this one
+ * step's effect, after any violation has been reported.  Inline, as
+ * step_live. */
+static ALWAYS_INLINE void step_new(struct ev_ctx *c, struct rt_rule *r,
+                                   const struct disp_entry *e, uint64_t key, int keyed)
 {
-    uint32_t ref = inst_find(&r->tab, key);
+    struct inst_table *tab = &r->tab;
+    struct ls_verdict v;
+    if (r->def_stopped)
+        return;                         /* its clone would be stopped too */
+    state_copy(r, r->scratch, r->def);
+    int result = run_step(c, r, e->handler, r->scratch, &v);
+    if (UNLIKELY(result != LS_STEP_CONTINUE)) {
+        stop_new(c, r, e, key, keyed, result, &v);
+        return;
+    }
+    if (state_same(r, r->scratch, r->def))
+        return;
+    if (inst_reserve(tab, 1, 0, key) != 0) {
+        c->rt->failed = 1;
+        return;
+    }
+    struct trail_hdr h = { 0, 0, 0 };
+    if (trail_append(&c->rt->trail, &h, &c->rec, 0) != 0)
+        c->rt->failed = 1;
+    unsigned char *rec = inst_rec(tab, inst_insert_live(tab, key));
+    state_copy(r, rec, r->scratch);
+    trail_hdr_store(rec + tab->state_size, &h);
+    r->stats.instances++;
+    count_live(r);
+}
+
+/* A handler for one key: the rule's instance for it.  keyed is a
+ * constant at each call site, so the lookup is inlined for the table's
+ * kind (by hash for watched values, by index for threads). */
+static ALWAYS_INLINE void apply_key(struct ev_ctx *c, struct rt_rule *r,
+                                    const struct disp_entry *e, uint64_t key, int keyed)
+{
+    uint32_t pos = INST_NONE;
+    uint32_t ref = keyed ? inst_find_hashed(&r->tab, key, &pos) : inst_find_direct(&r->tab, key);
     if (ref == INST_NONE) {
         step_new(c, r, e, key, keyed);
     } else if (!(ref & INST_STOPPED)) {
-        if (inst_reserve(&r->tab, 0, 1, key) != 0)
+        if (inst_reserve_stop(&r->tab) != 0)
             c->rt->failed = 1;
         else
-            step_live(c, r, e, ref, keyed, drop_target(r));
+            step_live(c, r, e, ref, pos, keyed, drop_target(r));
     }
 }
 
+/* step_live for apply_all, out of line: an unguarded handler is rare and
+ * steps many instances. */
+static NOINLINE int step_live_any(struct ev_ctx *c, struct rt_rule *r,
+                                  const struct disp_entry *e, uint32_t i,
+                                  const unsigned char *same_as_default)
+{
+    return step_live(c, r, e, i, INST_NONE, 1, same_as_default);
+}
+
 /* An unguarded handler: every live instance, then the default. */
-static void apply_all(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e)
+static NOINLINE void apply_all(struct ev_ctx *c, struct rt_rule *r, const struct disp_entry *e)
 {
     struct inst_table *tab = &r->tab;
     struct ls_verdict v;
@@ -836,18 +969,18 @@ static void apply_all(struct ev_ctx *c, struct rt_rule *r, const struct disp_ent
         return;
     }
     if (have_default) {
-        state_copy(r->scratch, r->def, tab->state_size);
+        state_copy(r, r->scratch, r->def);
         result = run_step(c, r, e->handler, r->scratch, &v);
     }
     const unsigned char *same = have_default && result == LS_STEP_CONTINUE ? r->scratch : NULL;
     for (uint32_t i = 0; i < tab->live;)
-        if (!step_live(c, r, e, i, 1, same))
+        if (!step_live_any(c, r, e, i, same))
             i++;
     if (!have_default)
         return;
 
     struct trail_hdr h;
-    state_copy(r->def, r->scratch, tab->state_size);
+    state_copy(r, r->def, r->scratch);
     trail_hdr_load(&h, r->def + tab->state_size);
     if (trail_append(&c->rt->trail, &h, &c->rec, e->repeat) != 0)
         c->rt->failed = 1;
@@ -860,65 +993,41 @@ static void apply_all(struct ev_ctx *c, struct rt_rule *r, const struct disp_ent
     trail_hdr_store(r->def + tab->state_size, &h);
 }
 
-/* The value of an entry's guard in this event; 0 when it is unknown. */
-static int guard_value(const struct ev_ctx *c, const struct disp_entry *e, ls_word *value)
+/* Applies one dispatch entry to the event of c.  A guard on an argument
+ * and a per-thread rule are nearly every entry, so they are tested first
+ * rather than through a jump table. */
+static ALWAYS_INLINE void run_entry(struct ev_ctx *c, const struct disp_entry *e)
 {
-    switch (e->guard_kind) {
-    case LS_OP_ARG:
-        *value = ls_event_arg(c->ev, e->guard_index);
-        return 1;
-    case LS_OP_RETURN:
-        *value = c->ev->ret;
-        return 1;
-    case LS_OP_EXT:
-        if (c->ev->ext == NULL)
-            return 0;
-        *value = ls_event_ext(c->ev, e->guard_index);
-        return 1;
-    case LS_OP_IRQL:
-        *value = ls_env_irql(c->env, e->guard_index);
-        return 1;
-    default:
-        *value = 0;
-        return 1;
-    }
-}
-
-static void dispatch(struct ev_ctx *c, const struct disp_entry *e)
-{
-    struct ls_runtime *rt = c->rt;
-    struct rt_rule *r = &rt->rules[e->rule];
+    struct rt_rule *r = e->rule;
     ls_word key;
 
-    r->stats.events += r->last_event != rt->counter;
-    r->last_event = rt->counter;
-    switch (e->mode) {
-    case MODE_THREAD:
+    r->stats.events += !e->repeat;
+    if (LIKELY(e->kind == KIND_ARG)) {
+        key = ls_event_arg(c->ev, e->guard_index);
+    } else if (e->kind == KIND_THREAD) {
         apply_key(c, r, e, c->thread, 0);
-        break;
-    case MODE_ALL:
+        return;
+    } else if (e->kind == KIND_ALL) {
         apply_all(c, r, e);
-        break;
-    default:
-        if (!guard_value(c, e, &key))
+        return;
+    } else if (e->kind == KIND_RETURN) {
+        key = c->ev->ret;
+    } else if (e->kind == KIND_EXT) {
+        if (c->ev->ext == NULL) {           /* a value the source cannot read */
             r->stats.unknown_guards++;
-        else if (e->or_null && key == 0)
-            apply_all(c, r, e);
-        else
-            apply_key(c, r, e, (uint64_t)key, 1);
-        break;
+            return;
+        }
+        key = ls_event_ext(c->ev, e->guard_index);
+    } else {
+        key = ls_env_irql(c->env, e->guard_index);
     }
+    if (e->or_null && key == 0)
+        apply_all(c, r, e);
+    else
+        apply_key(c, r, e, (uint64_t)key, 1);
 }
 
 /* ---- events ------------------------------------------------------------- */
-
-#if defined(__GNUC__)
-#define COLD __attribute__((cold, noinline))
-#define NOINLINE __attribute__((noinline))
-#else
-#define COLD
-#define NOINLINE
-#endif
 
 /* Why an event cannot be taken; kept out of line so the hot path stays
  * small.  Returns -1. */
@@ -951,19 +1060,20 @@ static COLD void override_irql(struct ls_runtime *rt, struct rt_thread *t, uint3
     env_set_top(&t->env, (uint8_t)irql);
 }
 
-/* Applies the slot's entries to event ev of thread t; 0, or -1 when out
- * of memory left some instance without the event. */
+/* Applies the entries of slot, ev's (function, entry|exit), to it, after
+ * the environment was updated.  0, or -1 when out of memory left some
+ * instance without the event. */
 static NOINLINE int run_entries(struct ls_runtime *rt, const struct fn_slot *slot,
-                                struct rt_thread *t, uint32_t thread, const struct ls_event *ev,
-                                const char *file, uint32_t line)
+                                uint32_t thread, const struct ls_event *ev)
 {
-    struct ls_env env = env_view(&t->env);
-    struct ev_ctx c = { rt, ev, &env, thread, file, line,
-                        trail_pack(ev->seq, ev->fn, thread, ev->when, env_top(&t->env)) };
+    const struct env_stack *s = &rt->thr[thread].env;
+    struct ls_env env = env_view(s);
+    struct ev_ctx c = { rt, ev, &env, thread, rt->ev_file, rt->ev_line,
+                        trail_pack(ev->seq, ev->fn, thread, ev->when, env_top(s)) };
     const struct disp_entry *e = &rt->disp[slot->first], *end = e + slot->count;
     rt->failed = 0;
     for (; e < end; e++)
-        dispatch(&c, e);
+        run_entry(&c, e);
     if (rt->failed) {
         set_error(rt, "event %llu: out of memory; some rule instances missed it",
                   (unsigned long long)ev->seq);
@@ -972,31 +1082,102 @@ static NOINLINE int run_entries(struct ls_runtime *rt, const struct fn_slot *slo
     return 0;
 }
 
-int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
-                     struct ls_event *ev, const char *file, uint32_t line)
+static int apply_event(struct ls_runtime *rt, const struct fn_slot *slot, uint32_t thread,
+                       int irql, const struct ls_event *ev);
+
+/* apply_event's way when the call pushes onto a full IRQL stack: make
+ * room, then apply the event. */
+static COLD int grow_env_then_apply(struct ls_runtime *rt, const struct fn_slot *slot,
+                                    uint32_t thread, int irql, const struct ls_event *ev)
 {
-    /* one test for all the ways an event can be malformed */
-    if (ev == NULL
-        || ((thread >= rt->threads.count) | (ev->fn >= rt->functions.count)
-            | (ev->when > LS_EXIT) | (ev->nargs > LS_MAX_ARGS)
-            | ((unsigned)(irql - LS_IRQL_UNKNOWN) > ENV_MAX_IRQL + 1u)))
+    if (env_grow(&rt->thr[thread].env) != 0)
         return refuse(rt, ev, thread, irql);
-    if (rt->dirty && build_dispatch(rt) != 0) {
+    return apply_event(rt, slot, thread, irql, ev);
+}
+
+/* apply_event's way when the recorded IRQL disagrees with the model. */
+static COLD int override_then_run(struct ls_runtime *rt, const struct fn_slot *slot,
+                                  uint32_t thread, int irql, const struct ls_event *ev)
+{
+    override_irql(rt, &rt->thr[thread], thread, ev->seq, irql);
+    if (slot->count == 0)
+        return 0;
+    return run_entries(rt, slot, thread, ev);
+}
+
+/* Applies event ev of thread `thread` (well formed but for the IRQL,
+ * which is checked here), whose (function, entry|exit) slot is slot: the
+ * call's effect on the IRQL, the recorded IRQL, then (run_entries) the
+ * slot's entries.  0, or -1 (refused, or out of memory).  Every call it
+ * makes is a tail call and it has few arguments, so it needs next to no
+ * stack frame: the rare cases (a full IRQL stack, a recorded IRQL that
+ * disagrees) are functions of their own. */
+static NOINLINE int apply_event(struct ls_runtime *rt, const struct fn_slot *slot,
+                                uint32_t thread, int irql, const struct ls_event *ev)
+{
+    if ((unsigned)(irql - LS_IRQL_UNKNOWN) > ENV_MAX_IRQL + 1u)
+        return refuse(rt, ev, thread, irql);
+    struct env_stack *s = &rt->thr[thread].env;
+
+    /* the call has returned: its effect on the IRQL is in place at its exit */
+    if (slot->effect != ENV_NONE) {
+        if (UNLIKELY(s->depth == s->cap) && env_pushes(slot->effect))
+            return grow_env_then_apply(rt, slot, thread, irql, ev);
+        env_apply(s, slot->effect, ev);
+    }
+    if (irql >= 0 && env_top(s) != irql)
+        return override_then_run(rt, slot, thread, irql, ev);
+    if (slot->count == 0)
+        return 0;
+    return run_entries(rt, slot, thread, ev);
+}
+
+/* ls_runtime_event's way for the rare events: a malformed one, or the
+ * first after rules or roles changed (the dispatch table is rebuilt). */
+static COLD int event_slow(struct ls_runtime *rt, uint32_t thread, int irql,
+                           const struct ls_event *ev, const char *file, uint32_t line)
+{
+    if (ev == NULL || thread >= rt->threads.count || ev->fn >= rt->functions.count
+        || ev->when > LS_EXIT || ev->nargs > LS_MAX_ARGS
+        || (unsigned)(irql - LS_IRQL_UNKNOWN) > ENV_MAX_IRQL + 1u)
+        return refuse(rt, ev, thread, irql);
+    /* dirty, or a function interned when its slot could not be made */
+    if ((rt->dirty || ev->fn >= rt->fn_limit) && build_dispatch(rt) != 0) {
         set_error(rt, "out of memory building the dispatch table");
         return -1;
     }
-
-    static const struct fn_slot none = { 0, 0, ENV_NONE };
-    const struct fn_slot *slot = ev->fn < rt->disp_nfn ? &rt->fslots[(size_t)ev->fn * 2 + ev->when]
-                                                       : &none;
-    struct rt_thread *t = &rt->thr[thread];
     rt->started = 1;
-    rt->counter++;
+    rt->ev_file = file;
+    rt->ev_line = line;
+    return apply_event(rt, &rt->fslots[(size_t)ev->fn * 2 + ev->when], thread, irql, ev);
+}
 
-    /* the call has returned: its effect on the IRQL is in place at its exit */
-    if (slot->effect != ENV_NONE && env_apply(&t->env, slot->effect, ev) != 0)
-        return refuse(rt, ev, thread, irql);
-    if (irql >= 0 && env_top(&t->env) != irql)
-        override_irql(rt, t, thread, ev->seq, irql);
-    return slot->count ? run_entries(rt, slot, t, thread, ev, file, line) : 0;
+/* The hot path.  Most events of a real trace are calls that no rule
+ * watches and that leave the IRQL alone (register reads, notifications,
+ * the driver's own routines): for those the work is the checks, one slot
+ * read and, when the trace records the IRQL, one comparison with the
+ * model's, all here without a call.  Everything else goes on to
+ * apply_event, by a tail call.
+ *
+ * fn_limit stands for three checks: the function id is known, its slot
+ * is current (functions interned after the build get an empty one), and
+ * the table is not dirty.  The runtime is dirty from its creation, so the
+ * first event always takes event_slow, which marks the runtime started.
+ * An IRQL outside 0..31 never equals the model's, so it reaches
+ * apply_event, which refuses it. */
+int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
+                     struct ls_event *ev, const char *file, uint32_t line)
+{
+    if (UNLIKELY(ev == NULL) || UNLIKELY(thread >= rt->threads.count)
+        || UNLIKELY(ev->fn >= rt->fn_limit) || UNLIKELY(ev->when > LS_EXIT)
+        || UNLIKELY(ev->nargs > LS_MAX_ARGS))
+        return event_slow(rt, thread, irql, ev, file, line);
+
+    const struct fn_slot *slot = &rt->fslots[(size_t)ev->fn * 2 + ev->when];
+    if (LIKELY((slot->count | slot->effect) == 0)
+        && (irql == LS_IRQL_UNKNOWN || irql == env_top(&rt->thr[thread].env)))
+        return 0;
+    rt->ev_file = file;
+    rt->ev_line = line;
+    return apply_event(rt, slot, thread, irql, ev);
 }

@@ -15,7 +15,6 @@
 #include "trail.h"
 
 #define BLOCK_BYTES (64 * 1024)
-#define NO_CHUNK UINT32_MAX
 
 void trail_pool_init(struct trail_pool *p, unsigned length)
 {
@@ -34,7 +33,7 @@ void trail_pool_init(struct trail_pool *p, unsigned length)
             k->shift++;
         k->mask = (1u << k->shift) - 1;
         k->chunk_bytes = chunk_bytes;
-        k->free = NO_CHUNK;
+        k->free = TRAIL_NO_CHUNK;
         if (k->cap == length)
             break;
     }
@@ -56,38 +55,32 @@ void trail_pool_free(struct trail_pool *p)
     trail_pool_init(p, p->length);
 }
 
-/* A chunk of class k, or NO_CHUNK when out of memory. */
+/* A chunk of class k, or TRAIL_NO_CHUNK when out of memory. */
 static uint32_t chunk_alloc(struct trail_class *k)
 {
-    if (k->free != NO_CHUNK) {
+    if (k->free != TRAIL_NO_CHUNK) {
         uint32_t i = k->free;
         memcpy(&k->free, trail_chunk(k, i), sizeof k->free);
         return i;
     }
     uint32_t per_block = 1u << k->shift;
     if (k->used == (uint64_t)k->nblocks * per_block) {
-        if ((uint64_t)k->used + per_block >= NO_CHUNK)
-            return NO_CHUNK;
+        if ((uint64_t)k->used + per_block >= TRAIL_NO_CHUNK)
+            return TRAIL_NO_CHUNK;
         if (k->nblocks == k->blocks_cap) {
             uint32_t cap = k->blocks_cap ? k->blocks_cap * 2 : 16;
             unsigned char **blocks = realloc(k->blocks, cap * sizeof *blocks);
             if (blocks == NULL)
-                return NO_CHUNK;
+                return TRAIL_NO_CHUNK;
             k->blocks = blocks;
             k->blocks_cap = cap;
         }
         unsigned char *block = malloc((size_t)per_block * k->cap * sizeof(struct trail_rec));
         if (block == NULL)
-            return NO_CHUNK;
+            return TRAIL_NO_CHUNK;
         k->blocks[k->nblocks++] = block;
     }
     return k->used++;
-}
-
-static void chunk_free(struct trail_class *k, uint32_t i)
-{
-    memcpy(trail_chunk(k, i), &k->free, sizeof k->free);
-    k->free = i;
 }
 
 int trail_grow(struct trail_pool *p, struct trail_hdr *h, const struct trail_rec *r)
@@ -95,27 +88,21 @@ int trail_grow(struct trail_pool *p, struct trail_hdr *h, const struct trail_rec
     unsigned n = h->length;
     struct trail_class *to = &p->cls[p->class_of[n + 1]];
     uint32_t i = chunk_alloc(to);
-    if (i == NO_CHUNK)
+    if (i == TRAIL_NO_CHUNK)
         return -1;
+    struct trail_rec *c = trail_chunk(to, i);
     if (n > 0) {
         struct trail_class *from = &p->cls[p->class_of[n]];
-        memcpy(trail_chunk(to, i), trail_chunk(from, h->chunk), n * sizeof(struct trail_rec));
-        chunk_free(from, h->chunk);
+        const struct trail_rec *old = trail_chunk(from, h->chunk);
+        for (unsigned k = 0; k < n; k++)        /* a few entries: no memcpy call */
+            c[k] = old[k];
+        trail_chunk_free(from, h->chunk);
     }
     h->chunk = i;
-    trail_chunk(to, i)[n] = *r;
+    c[n] = *r;
     h->length = (uint8_t)(n + 1);
     h->head = 0;                                /* oldest first until full */
     return 0;
-}
-
-void trail_release(struct trail_pool *p, struct trail_hdr *h)
-{
-    if (h->length > 0 && p->length > 0)
-        chunk_free(&p->cls[p->class_of[h->length]], h->chunk);
-    h->chunk = 0;
-    h->length = 0;
-    h->head = 0;
 }
 
 unsigned trail_copy(const struct trail_pool *p, const struct trail_hdr *h,

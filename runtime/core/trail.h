@@ -45,6 +45,7 @@ struct trail_hdr {
 #define TRAIL_HDR_SIZE 6
 
 #define TRAIL_CLASSES 8
+#define TRAIL_NO_CHUNK UINT32_MAX               /* an empty free list        */
 
 struct trail_class {
     uint32_t cap;           /* entries per chunk                            */
@@ -54,7 +55,7 @@ struct trail_class {
     unsigned char **blocks;
     uint32_t nblocks, blocks_cap;
     uint32_t used;          /* chunks ever handed out                       */
-    uint32_t free;          /* free list head, UINT32_MAX when empty        */
+    uint32_t free;          /* free list head, TRAIL_NO_CHUNK when empty    */
 };
 
 struct trail_pool {
@@ -77,7 +78,7 @@ static inline int trail_append(struct trail_pool *p, struct trail_hdr *h,
                                const struct trail_rec *r, int check_repeat);
 
 /* Gives the trail's chunk back; *h becomes empty. */
-void trail_release(struct trail_pool *p, struct trail_hdr *h);
+static inline void trail_release(struct trail_pool *p, struct trail_hdr *h);
 
 /* Writes the trail oldest first into out (room for LS_TRAIL_MAX);
  * returns the number of entries. */
@@ -107,17 +108,40 @@ static inline struct trail_rec *trail_chunk(const struct trail_class *k, uint32_
                                         + (size_t)(i & k->mask) * k->chunk_bytes);
 }
 
-/* trail_append's slow path: a first chunk, or a move to a bigger one. */
+/* trail_append's slow path: a first chunk from a new block, or a move to
+ * a bigger chunk. */
 int trail_grow(struct trail_pool *p, struct trail_hdr *h, const struct trail_rec *r);
 
+/* Puts chunk i of class k on the class's free list, threaded through the
+ * chunks' first four bytes. */
+static inline void trail_chunk_free(struct trail_class *k, uint32_t i)
+{
+    memcpy(trail_chunk(k, i), &k->free, sizeof k->free);
+    k->free = i;
+}
+
+/* The hot cases are inline: a new trail taking a one-entry chunk off the
+ * free list (every instance starts so), an entry added to a chunk with
+ * room, and the ring once full. */
 static inline int trail_append(struct trail_pool *p, struct trail_hdr *h,
                                const struct trail_rec *r, int check_repeat)
 {
     unsigned n = h->length, length = p->length;
     if (length == 0)
         return 0;
-    if (n == 0)
-        return trail_grow(p, h, r);
+    if (n == 0) {
+        struct trail_class *k = &p->cls[0];     /* class 0 holds one entry */
+        uint32_t i = k->free;
+        if (i == TRAIL_NO_CHUNK)
+            return trail_grow(p, h, r);
+        struct trail_rec *c = trail_chunk(k, i);
+        memcpy(&k->free, c, sizeof k->free);
+        c[0] = *r;
+        h->chunk = i;
+        h->length = 1;
+        h->head = 0;
+        return 0;
+    }
     const struct trail_class *k = &p->cls[p->class_of[n]];
     struct trail_rec *c = trail_chunk(k, h->chunk);
     if (check_repeat) {
@@ -135,6 +159,15 @@ static inline int trail_append(struct trail_pool *p, struct trail_hdr *h,
     c[n] = *r;
     h->length = (uint8_t)(n + 1);
     return 0;
+}
+
+static inline void trail_release(struct trail_pool *p, struct trail_hdr *h)
+{
+    if (h->length > 0 && p->length > 0)
+        trail_chunk_free(&p->cls[p->class_of[h->length]], h->chunk);
+    h->chunk = 0;
+    h->length = 0;
+    h->head = 0;
 }
 
 static inline void trail_hdr_load(struct trail_hdr *h, const unsigned char *p)

@@ -3,13 +3,16 @@
  * moves the IRQL stack (and the ones that must not), the `sdv_` spelling,
  * when the effect happens (at the call's exit, before rules see the exit),
  * a recorded IRQL overriding the model with one notice per thread, and
- * unknown functions left alone.
+ * unknown functions left alone; and the IRQL stack itself (env.h) against
+ * a plain array, including the current level it keeps on the side for
+ * the runtime's fast path.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "env.h"
 #include "storport/IrqlDispatch.h"
 #include "storport/IrqlKeReleaseSpinLock.h"
 #include "storport/SpinLock.h"
@@ -306,11 +309,81 @@ static void recorded_irql(void)
               "the model has 0; the recorded value wins");
     CHECK_STR(stack(rt, t1), "5");
 
-    /* out-of-range IRQLs are refused */
+    /* out-of-range IRQLs are refused, on calls with and without an effect */
     CHECK(event(rt, t1, "StorPortNotification", LS_ENTRY, 32, 0) == -1);
     CHECK(strstr(ls_runtime_error(rt), "IRQL outside 0..31") != NULL);
     CHECK(event(rt, t1, "StorPortNotification", LS_ENTRY, -2, 0) == -1);
+    CHECK(event(rt, t1, "KeLowerIrql", LS_EXIT, 40, 1, (ls_word)0) == -1);
+    CHECK(strstr(ls_runtime_error(rt), "IRQL outside 0..31") != NULL);
+    CHECK_STR(stack(rt, t1), "5");                  /* refused: no effect */
     ls_runtime_free(rt);
+
+    /* a refused first event does not start the runtime: the trail length
+     * can still be set */
+    rt = fresh(&s, &t0);
+    CHECK(event(rt, t0, "KeLowerIrql", LS_EXIT, 99, 1, (ls_word)0) == -1);
+    ls_runtime_set_trail_length(rt, 3);
+    CHECK(strstr(ls_runtime_error(rt), "before the first event") == NULL);
+    CHECK(event(rt, t0, "KeLowerIrql", LS_EXIT, 0, 1, (ls_word)0) == 0);
+    ls_runtime_set_trail_length(rt, 4);
+    CHECK(strstr(ls_runtime_error(rt), "before the first event") != NULL);
+    ls_runtime_free(rt);
+}
+
+/* The stack (env.h) against a plain array: random effects of every kind,
+ * pops below the bottom, recorded levels over the top, growth past the
+ * first allocation; its cached top always the array's last level. */
+static void stack_model(void)
+{
+    static uint8_t model[4096];
+    uint64_t rng = 0x853c49e6748fea9bULL;
+    struct env_stack st;
+    struct ls_event ev;
+    int depth = 1, bad = 0;
+    CHECK(env_stack_init(&st) == 0);
+    model[0] = ENV_PASSIVE_LEVEL;
+    memset(&ev, 0, sizeof ev);
+    for (int op = 0; op < 100000; op++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        unsigned effect = (unsigned)(rng % 8);      /* 7: a recorded level */
+        ev.nargs = (uint8_t)(rng >> 8) % 3;
+        ev.args[0] = (ls_word)((rng >> 16) % 40) - 4;   /* some out of 0..31 */
+        ev.args[1] = (ls_word)((rng >> 24) % 6);
+        /* stay deep now and then, so growth and the bottom are both seen */
+        if (depth > 3000 && env_pushes(effect))
+            effect = ENV_POP;
+        if (effect == 7) {
+            uint8_t level = (uint8_t)((rng >> 32) % 32);
+            env_set_top(&st, level);
+            model[depth - 1] = level;
+        } else if (effect != ENV_NONE) {
+            if (st.depth == st.cap && env_pushes(effect) && env_grow(&st) != 0) {
+                bad++;
+                break;
+            }
+            env_apply(&st, effect, &ev);
+            ls_word a1 = ev.nargs >= 1 ? ev.args[0] : 0, a2 = ev.nargs >= 2 ? ev.args[1] : 0;
+            switch (effect) {
+            case ENV_PUSH_DISPATCH: model[depth++] = 2; break;
+            case ENV_PUSH_ARG1: model[depth++] = env_level(a1); break;
+            case ENV_PUSH_STORPORT: model[depth++] = a2 == 3 ? 5 : 2; break;
+            default:
+                if (depth > 1)
+                    depth--;
+                else
+                    model[0] = 0;
+                if (effect != ENV_POP)
+                    model[depth - 1] = env_level(effect == ENV_POP_TO_ARG1 ? a1 : a2);
+            }
+        }
+        bad += (int)st.depth != depth || memcmp(st.levels, model, (size_t)depth) != 0
+               || env_top(&st) != model[depth - 1];
+    }
+    CHECK(bad == 0);
+    CHECK(st.cap > 8);
+    env_stack_free(&st);
 }
 
 /* The example trace of DESIGN section 7, with its recorded IRQLs: the
@@ -354,5 +427,6 @@ int main(void)
     rules_see_the_model();
     recorded_irql();
     design_example();
+    stack_model();
     return check_done("test_env");
 }

@@ -1,10 +1,12 @@
 /*
  * test_instances.c — one rule's instance table (runtime/core/instances.c)
  * against a plain array model: random inserts, removals (backward shift
- * plus swap-remove) and stops, by value (lock-like addresses and odd
- * keys) and direct (dense thread ids), with every key's reference, record
- * and the dense array checked as it goes; and the record layout rule.h
- * asks for (states aligned to max_align_t).
+ * plus swap-remove, with the slot looked up again or the one the lookup
+ * found) and stops, by value (lock-like addresses and odd keys) and
+ * direct (dense thread ids), with every key's reference, record and the
+ * dense array checked as it goes; and the record layout rule.h asks for
+ * (states aligned to max_align_t) and the runtime relies on (at least 16
+ * bytes, so a state of up to 8 can be read as one word).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -54,6 +56,7 @@ static void layout(void)
         CHECK(stride % _Alignof(max_align_t) == 0);
         CHECK(key_off >= s + TRAIL_HDR_SIZE && key_off % 8 == 0);
         CHECK(key_off + 8 <= stride);
+        CHECK(stride >= 16);
     }
     inst_layout(1, &key_off, &stride);
     CHECK(stride == 16);                    /* a one-byte state: 16 bytes in all */
@@ -130,14 +133,22 @@ static void random_operations(int direct)
                 model[k] = LIVE;
             }
         } else if (model[k] == LIVE) {
-            uint32_t i = inst_find(&t, key_of(k));
+            /* the lookup the runtime makes for the table's kind agrees with
+             * inst_find; a hashed one gives the slot, for inst_remove_at */
+            uint32_t pos = INST_NONE;
+            uint32_t i = direct ? inst_find_direct(&t, key_of(k))
+                                : inst_find_hashed(&t, key_of(k), &pos);
+            if (i != inst_find(&t, key_of(k)) || (!direct && pos > t.mask)) { bad++; break; }
             if (i == INST_NONE || (i & INST_STOPPED)) { bad++; break; }
             if (r < 1) {
                 if (inst_reserve(&t, 0, 1, key_of(k)) != 0) { bad++; break; }
                 inst_stop(&t, i);
                 model[k] = STOPPED;
             } else if (phase != 0 || r < 3) {
-                inst_remove(&t, i);
+                if (!direct && r % 2)
+                    inst_remove_at(&t, i, pos);
+                else
+                    inst_remove(&t, i);
                 model[k] = ABSENT;
             }
         }
@@ -168,9 +179,13 @@ static void full_table(void)
     }
     CHECK(t.mask + 1 == slots);             /* reserved up front: no rehash */
     for (int k = 0; k < KEYS; k += 2) {
-        uint32_t i = inst_find(&t, key_of(k));
+        uint32_t pos;
+        uint32_t i = inst_find_hashed(&t, key_of(k), &pos);
         if (i == INST_NONE) { bad++; continue; }
-        inst_remove(&t, i);
+        if (k % 4)
+            inst_remove_at(&t, i, pos);
+        else
+            inst_remove(&t, i);
     }
     for (int k = 0; k < KEYS; k++) {
         uint32_t i = inst_find(&t, key_of(k));

@@ -144,8 +144,9 @@ static int count(struct fixture *f, const char *name)
     return n;
 }
 
-static int event_args(struct fixture *f, uint32_t thread, const char *fn, enum ls_when when,
-                      ls_word ret, int nargs, const ls_word *args)
+/* One event with a recorded IRQL (or LS_IRQL_UNKNOWN); the new violations. */
+static int event_at(struct fixture *f, uint32_t thread, int irql, const char *fn,
+                    enum ls_when when, ls_word ret, int nargs, const ls_word *args)
 {
     struct ls_event ev;
     memset(&ev, 0, sizeof ev);
@@ -156,8 +157,14 @@ static int event_args(struct fixture *f, uint32_t thread, const char *fn, enum l
     ev.ret = ret;
     memcpy(ev.args, args, (size_t)nargs * sizeof *args);
     int before = f->n;
-    CHECK(ls_runtime_event(f->rt, thread, LS_IRQL_UNKNOWN, &ev, NULL, 0) == 0);
+    CHECK(ls_runtime_event(f->rt, thread, irql, &ev, NULL, 0) == 0);
     return f->n - before;
+}
+
+static int event_args(struct fixture *f, uint32_t thread, const char *fn, enum ls_when when,
+                      ls_word ret, int nargs, const ls_word *args)
+{
+    return event_at(f, thread, LS_IRQL_UNKNOWN, fn, when, ret, nargs, args);
 }
 
 /* One event with nargs ls_word arguments; returns the new violations. */
@@ -912,22 +919,62 @@ static void rename_prefix(char *s, size_t size, const char *from, const char *to
     }
 }
 
-/* Runs one random sequence of `length` events; returns the number of
+/* How a sequence exercises the runtime's fast paths as well as its rules. */
+enum {
+    SEQ_ON_CPU1 = 1,        /* the events are cpu1's (the harness has no threads) */
+    SEQ_RECORDED = 2,       /* events record an IRQL: mostly the model's, now and
+                               then another, which overrides it                 */
+    SEQ_LATE_NAMES = 4,     /* calls no rule watches, interned after the first
+                               event, a few hundred of them at once (the slot
+                               table grows)                                     */
+    SEQ_LATE_ROLE = 8       /* a role mapped halfway (the dispatch table is
+                               rebuilt between two events)                      */
+};
+
+/* Runs one random sequence of `length` events through a runtime with
+ * rules[0 .. nrules) and through the harness; returns the number of
  * events whose verdicts differed (and reports the first). */
 static int one_sequence(int length, const struct ls_rule *const *rules, int nrules,
-                        int *verdicts_seen, int on_cpu1)
+                        int *verdicts_seen, unsigned how)
 {
-    struct fixture *f = fixture_new(NULL);
-    uint32_t thread = on_cpu1 ? f->cpu1 : f->cpu0;  /* the harness has no threads */
+    const struct ls_rule *list[17];
+    for (int r = 0; r < nrules && r < 16; r++)
+        list[r] = rules[r];
+    list[nrules < 16 ? nrules : 16] = NULL;
+    struct fixture *f = fixture_new(list);
+    uint32_t thread = how & SEQ_ON_CPU1 ? f->cpu1 : f->cpu0;
     static struct harness h[16];
     struct ref_env env = { { 0 }, 1 };
-    int bad = 0;
+    int bad = 0, dpc_mapped = 0, late = 0;
+    int map_at = how & SEQ_LATE_ROLE ? (int)rnd((uint32_t)length) : -1;
 
     CHECK(ls_runtime_map_role(f->rt, "HW_INTERRUPT", "MyIsr") == 0);
     for (int r = 0; r < nrules; r++)
         harness_init(&h[r], rules[r]);
 
     for (int i = 0; i < length && !bad; i++) {
+        if (i == map_at) {
+            CHECK(ls_runtime_map_role(f->rt, "HW_DPC_ROUTINE", "MyDpc") == 0);
+            dpc_mapped = 1;
+        }
+        if (how & SEQ_LATE_NAMES && rnd(8) == 0) {
+            /* a call nothing watches: no verdict, no IRQL effect; a batch
+             * of new names first, now and then */
+            char name[32];
+            if (rnd(4) == 0)
+                for (int k = 0; k < 300; k++, late++) {
+                    snprintf(name, sizeof name, "Unwatched%d", late);
+                    CHECK(ls_runtime_function(f->rt, name, strlen(name)) != UINT32_MAX);
+                }
+            snprintf(name, sizeof name, "Unwatched%d", late++);
+            int before = f->n;
+            event(f, thread, name, rnd(2) ? LS_EXIT : LS_ENTRY, 0, 1, (ls_word)i);
+            if (f->n != before) {
+                printf("FAIL: event %d (%s): a verdict\n", i, name);
+                bad++;
+            }
+            continue;
+        }
         const struct alphabet *a = &calls[rnd(sizeof calls / sizeof calls[0])];
         enum ls_when when = rnd(2) ? LS_EXIT : LS_ENTRY;
         ls_word args[2] = { pick(a->arg1), pick(a->arg2) };
@@ -936,14 +983,22 @@ static int one_sequence(int length, const struct ls_rule *const *rules, int nrul
         char prefixed[64];
         if (!strcmp(a->fn, "sdv_RunHwInterrupt"))
             rt_name = "MyIsr";
+        else if (!strcmp(a->fn, "sdv_RunHwDpcRoutine") && dpc_mapped)
+            rt_name = "MyDpc";
         else if (strncmp(a->fn, "sdv_", 4) != 0 && rnd(4) == 0) {
             snprintf(prefixed, sizeof prefixed, "sdv_%s", a->fn);
             rt_name = prefixed;             /* SDV's spelling: same handlers */
         }
 
-        /* the reference environment, given to every harness */
+        /* the reference environment, given to every harness: the call's
+         * effect at its exit, then a recorded IRQL over the top */
         if (when == LS_EXIT)
             ref_exit(&env, a->fn, args);
+        int irql = LS_IRQL_UNKNOWN;
+        if (how & SEQ_RECORDED && rnd(4) != 0)
+            irql = rnd(8) ? env.levels[env.depth - 1] : (int)rnd(4);
+        if (irql != LS_IRQL_UNKNOWN)
+            env.levels[env.depth - 1] = (uint8_t)irql;
         int shown = env.depth < 32 ? env.depth : 32;
         for (int r = 0; r < nrules; r++) {
             memcpy(h[r].irql, env.levels + env.depth - shown, (size_t)shown);
@@ -951,7 +1006,7 @@ static int one_sequence(int length, const struct ls_rule *const *rules, int nrul
         }
 
         int before = f->n;
-        event_args(f, thread, rt_name, when, ret, a->nargs, args);
+        event_at(f, thread, irql, rt_name, when, ret, a->nargs, args);
         struct ls_env got_env = ls_runtime_env(f->rt, thread);
         if ((int)got_env.irql_depth != env.depth
             || memcmp(got_env.irql_stack, env.levels, (size_t)env.depth) != 0) {
@@ -968,6 +1023,9 @@ static int one_sequence(int length, const struct ls_rule *const *rules, int nrul
                 snprintf(want[nw].message, sizeof want[nw].message, "%s", h[r].messages[k]);
                 rename_prefix(want[nw].message, sizeof want[nw].message,
                               "sdv_RunHwInterrupt", "MyIsr");
+                if (dpc_mapped)
+                    rename_prefix(want[nw].message, sizeof want[nw].message,
+                                  "sdv_RunHwDpcRoutine", "MyDpc");
                 nw++;
             }
             for (int k = before; k < f->n; k++) {
@@ -1009,9 +1067,19 @@ static void differential(void)
     CHECK(nrules == 10);                    /* 7 storport, 3 posix */
     int failures = 0, seen = 0;
     for (int s = 0; s < 3000 && failures == 0; s++)
-        failures += one_sequence(20 + (int)rnd(60), rules, nrules, &seen, s % 2);
+        failures += one_sequence(20 + (int)rnd(60), rules, nrules, &seen, (unsigned)s % 16);
     CHECK(failures == 0);
     CHECK(seen > 1000);                     /* the sequences do find things */
+
+    /* the seed rules alone: most calls have no entry, so most events take
+     * the runtime's fast path */
+    const struct ls_rule *seed[] = { &ls_rule_IrqlKeReleaseSpinLock,
+                                     &ls_rule_QueuedSpinLockRelease };
+    seen = 0;
+    for (int s = 0; s < 1000 && failures == 0; s++)
+        failures += one_sequence(20 + (int)rnd(60), seed, 2, &seen, (unsigned)s % 16);
+    CHECK(failures == 0);
+    CHECK(seen > 300);
 }
 
 int main(void)
