@@ -485,6 +485,7 @@ int cmd_check(int argc, char **argv)
         goto out;
     }
     ls_runtime_set_sinks(c.rt, on_violation, on_notice, &c);
+    ls_runtime_check_calls(c.rt, 1);        /* an exit without its entry is malformed */
     ls_runtime_set_trail_length(c.rt, (unsigned)trail);
     if (user && user_rules_load(user) < 0)
         goto out;

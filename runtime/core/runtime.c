@@ -155,9 +155,19 @@ struct rt_rule {
     uint32_t *role_ids;     /* per handler: role id, or INTERN_NONE         */
 };
 
+/* The calls a thread has entered and not yet left, innermost last, kept
+ * only with ls_runtime_check_calls.  At CALLS_MAX open calls the oldest
+ * half is forgotten (lost): an exit may then match one of those. */
+struct rt_calls {
+    uint32_t *fn;
+    uint32_t depth, cap;
+    int lost;
+};
+
 struct rt_thread {
     struct env_stack env;
     int noticed;            /* the recorded-IRQL notice was given           */
+    struct rt_calls calls;
 };
 
 struct ls_runtime {
@@ -180,6 +190,7 @@ struct ls_runtime {
 
     struct trail_pool trail;
     int started;            /* an event was applied                         */
+    int check_calls;        /* refuse an exit without its entry             */
     int failed;             /* out of memory during the current event       */
     const char *ev_file;    /* the current event's source location, set     */
     uint32_t ev_line;       /* past the fast path (keeps apply_event's
@@ -346,8 +357,10 @@ void ls_runtime_free(struct ls_runtime *rt)
     for (uint32_t i = 0; i < rt->nrules; i++)
         free_rule(&rt->rules[i]);
     free(rt->rules);
-    for (uint32_t i = 0; i < rt->threads.count; i++)
+    for (uint32_t i = 0; i < rt->threads.count; i++) {
         env_stack_free(&rt->thr[i].env);
+        free(rt->thr[i].calls.fn);
+    }
     free(rt->thr);
     intern_free(&rt->functions);
     intern_free(&rt->threads);
@@ -576,7 +589,7 @@ uint32_t ls_runtime_thread(struct ls_runtime *rt, const char *name, size_t lengt
         rt->thr = thr;
         rt->thr_cap = cap;
     }
-    struct rt_thread t = { { NULL, 0, 0, 0 }, 0 };
+    struct rt_thread t = { { NULL, 0, 0, 0 }, 0, { NULL, 0, 0, 0 } };
     if (env_stack_init(&t.env) != 0)
         goto oom;
     id = intern_add(&rt->threads, name, length);
@@ -1132,6 +1145,52 @@ static NOINLINE int apply_event(struct ls_runtime *rt, const struct fn_slot *slo
     return run_entries(rt, slot, thread, ev);
 }
 
+enum { CALLS_MAX = 1 << 16 };
+
+void ls_runtime_check_calls(struct ls_runtime *rt, int on)
+{
+    rt->check_calls = on != 0;
+}
+
+/* Follow ev in the thread's open calls: an entry opens one, an exit closes
+ * the innermost open call of its function and any inside it (calls that
+ * never returned, as after a longjmp).  Returns 0; LS_EVENT_REFUSED with
+ * the error set when an exit has no open entry; -1 when out of memory. */
+static COLD int follow_call(struct ls_runtime *rt, uint32_t thread, const struct ls_event *ev)
+{
+    struct rt_calls *c = &rt->thr[thread].calls;
+    if (ev->when == LS_ENTRY) {
+        if (c->depth == CALLS_MAX) {
+            memmove(c->fn, c->fn + CALLS_MAX / 2, CALLS_MAX / 2 * sizeof *c->fn);
+            c->depth = CALLS_MAX / 2;
+            c->lost = 1;
+        }
+        if (c->depth == c->cap) {
+            uint32_t cap = c->cap ? c->cap * 2 : 16;
+            uint32_t *fn = realloc(c->fn, cap * sizeof *fn);
+            if (fn == NULL) {
+                set_error(rt, "out of memory following the calls of a thread");
+                return -1;
+            }
+            c->fn = fn;
+            c->cap = cap;
+        }
+        c->fn[c->depth++] = ev->fn;
+        return 0;
+    }
+    for (uint32_t k = c->depth; k-- > 0;)
+        if (c->fn[k] == ev->fn) {
+            c->depth = k;
+            return 0;
+        }
+    if (c->lost)
+        return 0;
+    set_error(rt, "exit of %s on thread %s without its entry (%u call%s open on that thread)",
+              ls_runtime_function_name(rt, ev->fn), ls_runtime_thread_name(rt, thread),
+              (unsigned)c->depth, c->depth == 1 ? "" : "s");
+    return LS_EVENT_REFUSED;
+}
+
 /* ls_runtime_event's way for the rare events: a malformed one, or the
  * first after rules or roles changed (the dispatch table is rebuilt). */
 static COLD int event_slow(struct ls_runtime *rt, uint32_t thread, int irql,
@@ -1145,6 +1204,11 @@ static COLD int event_slow(struct ls_runtime *rt, uint32_t thread, int irql,
     if ((rt->dirty || ev->fn >= rt->fn_limit) && build_dispatch(rt) != 0) {
         set_error(rt, "out of memory building the dispatch table");
         return -1;
+    }
+    if (rt->check_calls) {
+        int rc = follow_call(rt, thread, ev);
+        if (rc != 0)
+            return rc;
     }
     rt->started = 1;
     rt->ev_file = file;
@@ -1172,6 +1236,11 @@ int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
         || UNLIKELY(ev->fn >= rt->fn_limit) || UNLIKELY(ev->when > LS_EXIT)
         || UNLIKELY(ev->nargs > LS_MAX_ARGS))
         return event_slow(rt, thread, irql, ev, file, line);
+    if (UNLIKELY(rt->check_calls)) {
+        int rc = follow_call(rt, thread, ev);
+        if (rc != 0)
+            return rc;
+    }
 
     const struct fn_slot *slot = &rt->fslots[(size_t)ev->fn * 2 + ev->when];
     if (LIKELY((slot->count | slot->effect) == 0)

@@ -77,6 +77,9 @@ expect_exit "a database of a newer schema" 2 "$LOCKSTEP" check --db "$scratch/ne
 expect_output "newer schema named" "new.db: results database has schema version 99, newer than this lockstep understands"
 [ "$(sqlite3 "$scratch/new.db" "select count(*) from runs")" = 1 ] && pass "newer database left alone" || fail "newer database changed"
 
+printf '# lockstep-trace 1\n1 cpu0 - entry A\n2 cpu0 - exit A\n3 cpu1 - exit KeReleaseSpinLock 0x10 0\n' >"$scratch/orphan.trace"
+expect_exit "an exit without its entry" 2 "$LOCKSTEP" check --no-db "$scratch/orphan.trace"
+expect_output "orphan exit named" "orphan.trace:4:1: exit of KeReleaseSpinLock on thread cpu1 without its entry \(0 calls open on that thread\)"
 : >"$scratch/empty.trace"
 expect_exit "an empty trace" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/empty.trace"
 expect_output "empty trace named" "empty.trace: empty trace \(no header and no events\)"

@@ -1082,6 +1082,51 @@ static void differential(void)
     CHECK(seen > 300);
 }
 
+/* One bare event for the call checks: ls_runtime_event's result. */
+static int raw_event(struct fixture *f, uint32_t thread, const char *fn, enum ls_when when)
+{
+    struct ls_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.seq = ++f->seq;
+    ev.fn = ls_runtime_function(f->rt, fn, strlen(fn));
+    ev.when = (uint8_t)when;
+    return ls_runtime_event(f->rt, thread, LS_IRQL_UNKNOWN, &ev, NULL, 0);
+}
+
+/* ls_runtime_check_calls: exits must close an open entry of their thread;
+ * an exit of an outer call closes the calls inside it that never returned;
+ * a refused exit changes nothing.  Off, anything goes. */
+static void call_checks(void)
+{
+    struct fixture *f = fixture_new(NULL);
+    CHECK(raw_event(f, f->cpu0, "Orphan", LS_EXIT) == 0);       /* off by default */
+    ls_runtime_check_calls(f->rt, 1);
+    CHECK(raw_event(f, f->cpu0, "A", LS_ENTRY) == 0);
+    CHECK(raw_event(f, f->cpu0, "B", LS_ENTRY) == 0);
+    CHECK(raw_event(f, f->cpu1, "B", LS_EXIT) == LS_EVENT_REFUSED);  /* other thread */
+    CHECK_STR(ls_runtime_error(f->rt),
+              "exit of B on thread cpu1 without its entry (0 calls open on that thread)");
+    CHECK(raw_event(f, f->cpu0, "C", LS_EXIT) == LS_EVENT_REFUSED);
+    CHECK_STR(ls_runtime_error(f->rt),
+              "exit of C on thread cpu0 without its entry (2 calls open on that thread)");
+    CHECK(raw_event(f, f->cpu0, "A", LS_EXIT) == 0);        /* B never returned */
+    CHECK(raw_event(f, f->cpu0, "B", LS_EXIT) == LS_EVENT_REFUSED);
+    /* a refused exit is not applied: the lock it would release stays held */
+    CHECK(event(f, f->cpu0, "KeAcquireSpinLock", LS_ENTRY, 0, 2, (ls_word)0x10, (ls_word)0x20) == 0);
+    CHECK(event(f, f->cpu0, "KeAcquireSpinLock", LS_EXIT, 0, 2, (ls_word)0x10, (ls_word)0x20) == 0);
+    struct ls_env env = ls_runtime_env(f->rt, f->cpu0);
+    CHECK(ls_env_irql(&env, 0) == 2);
+    CHECK(raw_event(f, f->cpu0, "KeReleaseSpinLock", LS_EXIT) == LS_EVENT_REFUSED);
+    env = ls_runtime_env(f->rt, f->cpu0);
+    CHECK(ls_env_irql(&env, 0) == 2);
+    /* deep: past the limit of open calls the oldest are forgotten, and an
+     * exit that may match one of them is let through */
+    for (int i = 0; i < 70000; i++)
+        CHECK(raw_event(f, f->cpu1, i == 0 ? "Outer" : "Inner", LS_ENTRY) == 0);
+    CHECK(raw_event(f, f->cpu1, "Outer", LS_EXIT) == 0);
+    fixture_free(f);
+}
+
 int main(void)
 {
     two_locks_interleaved();
@@ -1098,5 +1143,6 @@ int main(void)
     add_rule_errors();
     guards();
     differential();
+    call_checks();
     return check_done("test_runtime");
 }

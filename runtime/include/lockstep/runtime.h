@@ -121,10 +121,20 @@ uint32_t ls_runtime_thread(struct ls_runtime *rt, const char *name, size_t lengt
 const char *ls_runtime_function_name(const struct ls_runtime *rt, uint32_t id);
 const char *ls_runtime_thread_name(const struct ls_runtime *rt, uint32_t id);
 
+/* Refuse, from now on, an exit event whose entry the thread never made
+ * (or that an exit of an outer call already closed): ls_runtime_event then
+ * returns LS_EVENT_REFUSED.  Off by default; trace readers of a CLI turn
+ * it on, since a trace with such an exit is malformed or cut. */
+void ls_runtime_check_calls(struct ls_runtime *rt, int on);
+
+#define LS_EVENT_REFUSED 1          /* ls_runtime_event: see above          */
+
 /* Apply one event: ev->fn is a function id, ev->when/nargs/args/ret/seq
  * are filled; irql is the recorded IRQL or LS_IRQL_UNKNOWN; file/line the
- * event's source location (file NULL when none).  Returns 0, or -1 when
- * out of memory (the runtime stays usable). */
+ * event's source location (file NULL when none).  Returns 0;
+ * LS_EVENT_REFUSED when call checking is on and the event is an exit
+ * without its entry (nothing applied, ls_runtime_error says why); -1 when
+ * the event is malformed or memory runs out (the runtime stays usable). */
 int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
                      struct ls_event *ev, const char *file, uint32_t line);
 

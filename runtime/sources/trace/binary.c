@@ -363,16 +363,22 @@ static const unsigned char *parse(struct reader *r, const unsigned char *p,
         ev->flags = tag & BIN_RETURN ? LS_EVENT_HAS_RETURN : 0;
         ev->ret = bin_unzigzag(ret);
         ev->ext = NULL;
-        if (UNLIKELY(trace_deliver(&r->target, r->names[BIN_THREAD].id[thread],
-                                   irql == BIN_IRQL_UNKNOWN ? LS_IRQL_UNKNOWN : (int)irql, ev,
-                                   located ? r->names[BIN_FILE].text[file] : NULL,
-                                   (uint32_t)line) != 0)) {
+        int rc = trace_deliver(&r->target, r->names[BIN_THREAD].id[thread],
+                               irql == BIN_IRQL_UNKNOWN ? LS_IRQL_UNKNOWN : (int)irql, ev,
+                               located ? r->names[BIN_FILE].text[file] : NULL, (uint32_t)line);
+        if (UNLIKELY(rc == LS_EVENT_REFUSED)) {      /* an exit without its entry */
+            if (problem(r, 0, offset_of(r, p), "%s", ls_runtime_error(r->target.rt)) != 0) {
+                stopped = NULL;
+                goto out;
+            }
+        } else if (UNLIKELY(rc != 0)) {
             char why[256];
             trace_failure(&r->target, why, sizeof why);
             stopped = stop(r, p, "%s", why);
             goto out;
+        } else {
+            events++;
         }
-        events++;
         p = q;
     }
     stopped = p;

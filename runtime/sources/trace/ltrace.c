@@ -301,7 +301,10 @@ static int deliver(struct reader *r, const struct task *t, uint32_t fn, enum ls_
     memcpy(ev.args, args, nargs * sizeof *args);
     ev.flags = has_return ? LS_EVENT_HAS_RETURN : 0;
     ev.ret = has_return ? ret : 0;
-    if (ls_runtime_event(r->rt, t->thread, LS_IRQL_UNKNOWN, &ev, NULL, 0) != 0)
+    int rc = ls_runtime_event(r->rt, t->thread, LS_IRQL_UNKNOWN, &ev, NULL, 0);
+    if (rc == LS_EVENT_REFUSED)
+        return problem(r, 0, r->line, "%s", ls_runtime_error(r->rt));
+    if (rc != 0)
         return problem(r, 1, r->line, "out of memory (%s)", ls_runtime_error(r->rt));
     r->res->events++;
     return 0;

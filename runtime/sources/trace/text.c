@@ -651,8 +651,11 @@ static HOT_INLINE char *deliver(struct reader *r, uint64_t seq, const struct nam
     ev->ext = NULL;
     r->prev_seq = seq;
     r->have_seq = 1;
-    if (UNLIKELY(trace_deliver(&r->target, thread->id, irql, ev, file, line) != 0))
-        return target_failed(r, r->line_start);
+    int rc = trace_deliver(&r->target, thread->id, irql, ev, file, line);
+    if (UNLIKELY(rc != 0))
+        return rc == LS_EVENT_REFUSED
+            ? problem(r, 0, r->line_start, "%s", ls_runtime_error(r->target.rt))
+            : target_failed(r, r->line_start);
     r->res->events++;
     return next;
 }
