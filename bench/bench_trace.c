@@ -5,9 +5,12 @@
  *
  *   bench_trace_parser [-r RUNS] FILE     reader + stand-in runtime (stub_runtime.c):
  *                                         the parser alone
- *   bench_trace [-r RUNS] [--no-rules] FILE
+ *   bench_trace [-r RUNS] [--seed|--no-rules] FILE
  *                                         reader + the real runtime with the
- *                                         shipped rules and the IRQL model
+ *                                         shipped rules (--seed: the two
+ *                                         seed rules; --no-rules: none), the
+ *                                         IRQL model and the call checks, as
+ *                                         `lockstep check` runs it
  *
  * Each run opens FILE and reads it all through ls_trace_read; the
  * figures are medians over the runs, of wall-clock time and of the
@@ -87,22 +90,24 @@ static double time_baseline(const char *path, unsigned long long *lines)
 
 int main(int argc, char **argv)
 {
-    int runs = 5, rules = 1;
+    int runs = 5, rules = 1;        /* 0 none, 1 all shipped, 2 seed rules */
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             runs = atoi(argv[++i]);
         else if (strcmp(argv[i], "--no-rules") == 0)
             rules = 0;
+        else if (strcmp(argv[i], "--seed") == 0)
+            rules = 2;
         else if (argv[i][0] != '-' && !path)
             path = argv[i];
         else {
-            fprintf(stderr, "usage: %s [-r RUNS] [--no-rules] FILE\n", argv[0]);
+            fprintf(stderr, "usage: %s [-r RUNS] [--seed|--no-rules] FILE\n", argv[0]);
             return 2;
         }
     }
     if (!path || runs < 1 || runs > 100) {
-        fprintf(stderr, "usage: %s [-r RUNS] [--no-rules] FILE\n", argv[0]);
+        fprintf(stderr, "usage: %s [-r RUNS] [--seed|--no-rules] FILE\n", argv[0]);
         return 2;
     }
 
@@ -122,8 +127,11 @@ int main(int argc, char **argv)
 #ifndef BENCH_STUB
         ls_runtime_set_sinks(rt, count_violation, NULL, NULL);
         violations = 0;
+        ls_runtime_check_calls(rt, 1);
         for (int r = 0; rules && ls_shipped_rules[r]; r++)
-            if (ls_runtime_add_rule(rt, ls_shipped_rules[r]) < 0) {
+            if ((rules == 1 || strcmp(ls_shipped_rules[r]->name, "IrqlKeReleaseSpinLock") == 0
+                 || strcmp(ls_shipped_rules[r]->name, "QueuedSpinLockRelease") == 0)
+                && ls_runtime_add_rule(rt, ls_shipped_rules[r]) < 0) {
                 fprintf(stderr, "add rule: %s\n", ls_runtime_error(rt));
                 return 1;
             }

@@ -1160,7 +1160,7 @@ static COLD int follow_call(struct ls_runtime *rt, uint32_t thread, const struct
 {
     struct rt_calls *c = &rt->thr[thread].calls;
     if (ev->when == LS_ENTRY) {
-        if (c->depth == CALLS_MAX) {
+        if (c->depth >= CALLS_MAX) {
             memmove(c->fn, c->fn + CALLS_MAX / 2, CALLS_MAX / 2 * sizeof *c->fn);
             c->depth = CALLS_MAX / 2;
             c->lost = 1;
@@ -1237,9 +1237,18 @@ int ls_runtime_event(struct ls_runtime *rt, uint32_t thread, int irql,
         || UNLIKELY(ev->nargs > LS_MAX_ARGS))
         return event_slow(rt, thread, irql, ev, file, line);
     if (UNLIKELY(rt->check_calls)) {
-        int rc = follow_call(rt, thread, ev);
-        if (rc != 0)
-            return rc;
+        /* the common cases inline: an entry with room, the exit of the
+         * innermost open call */
+        struct rt_calls *c = &rt->thr[thread].calls;
+        if (ev->when == LS_ENTRY && c->depth < c->cap) {
+            c->fn[c->depth++] = ev->fn;
+        } else if (ev->when == LS_EXIT && c->depth && c->fn[c->depth - 1] == ev->fn) {
+            c->depth--;
+        } else {
+            int rc = follow_call(rt, thread, ev);
+            if (rc != 0)
+                return rc;
+        }
     }
 
     const struct fn_slot *slot = &rt->fslots[(size_t)ev->fn * 2 + ev->when];
