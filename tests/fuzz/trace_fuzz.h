@@ -1,10 +1,12 @@
 /*
- * trace_fuzz.h — what the two trace fuzzers (fuzz_trace_text.c,
- * fuzz_trace_binary.c) share.  Each input is put in a memory file and read
+ * trace_fuzz.h — what the trace fuzzers (fuzz_trace_text.c,
+ * fuzz_trace_binary.c, fuzz_trace_ltrace.c) share.  Each input is put in a
+ * memory file and read
  *
  *   1. into a runtime with every shipped rule, with and without
  *      keep_going, as `lockstep check` reads a trace;
- *   2. when that read succeeds, into a sink that digests every event
+ *   2. for the native formats, when that read succeeds, into a sink that
+ *      digests every event
  *      (names, numbers, location), and converted to the other format and
  *      back with the writer, each step read and digested again: all the
  *      digests must agree, and every conversion of a valid trace succeed.
@@ -31,7 +33,7 @@ typedef int (*fuzz_reader)(struct ls_runtime *rt, int fd, const char *input,
                            const struct ls_trace_options *opt, struct ls_trace_result *res);
 
 /* A memory file holding the n bytes, at offset 0; the same one each time. */
-static int fuzz_file(int slot, const void *data, size_t n)
+static inline int fuzz_file(int slot, const void *data, size_t n)
 {
     static int fds[3] = { -1, -1, -1 };
     if (fds[slot] < 0 && (fds[slot] = memfd_create("fuzz", MFD_CLOEXEC)) < 0)
@@ -51,7 +53,7 @@ struct digest {
     uint64_t hash, events;
 };
 
-static uint32_t digest_name(struct digest *d, int kind, const char *name, size_t length)
+static inline uint32_t digest_name(struct digest *d, int kind, const char *name, size_t length)
 {
     char **grown = realloc(d->names[kind], (d->count[kind] + 1) * sizeof *grown);
     char *copy = malloc(length + 1);
@@ -64,23 +66,23 @@ static uint32_t digest_name(struct digest *d, int kind, const char *name, size_t
     return d->count[kind]++;
 }
 
-static uint32_t digest_thread(void *context, const char *name, size_t length)
+static inline uint32_t digest_thread(void *context, const char *name, size_t length)
 {
     return digest_name(context, 0, name, length);
 }
 
-static uint32_t digest_function(void *context, const char *name, size_t length)
+static inline uint32_t digest_function(void *context, const char *name, size_t length)
 {
     return digest_name(context, 1, name, length);
 }
 
-static void digest_bytes(struct digest *d, const void *p, size_t n)
+static inline void digest_bytes(struct digest *d, const void *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         d->hash = (d->hash ^ ((const unsigned char *)p)[i]) * UINT64_C(0x100000001b3);
 }
 
-static int digest_event(void *context, uint32_t thread, int irql, const struct ls_event *ev,
+static inline int digest_event(void *context, uint32_t thread, int irql, const struct ls_event *ev,
                         const char *file, uint32_t line)
 {
     struct digest *d = context;
@@ -102,7 +104,7 @@ static int digest_event(void *context, uint32_t thread, int irql, const struct l
     return 0;
 }
 
-static void digest_free(struct digest *d)
+static inline void digest_free(struct digest *d)
 {
     for (int k = 0; k < 2; k++) {
         for (uint32_t i = 0; i < d->count[k]; i++)
@@ -113,7 +115,7 @@ static void digest_free(struct digest *d)
 
 /* Reads fd (either format) into a digest; returns its hash, *events its
  * count; aborts when the read fails. */
-static uint64_t digest_of(int fd, uint64_t *events)
+static inline uint64_t digest_of(int fd, uint64_t *events)
 {
     struct digest d = { .hash = UINT64_C(0xcbf29ce484222325) };
     struct ls_trace_sink sink = { digest_function, digest_thread, digest_event, NULL, &d };
@@ -129,7 +131,7 @@ static uint64_t digest_of(int fd, uint64_t *events)
 
 /* Converts fd (either format) into memory file `slot` in format;
  * aborts when that fails. */
-static int convert_to(int fd, int slot, enum ls_trace_format format)
+static inline int convert_to(int fd, int slot, enum ls_trace_format format)
 {
     int out = fuzz_file(slot, NULL, 0);
     struct ls_trace_writer *w = ls_trace_writer_open(out, format);
@@ -151,23 +153,22 @@ static int convert_to(int fd, int slot, enum ls_trace_format format)
 
 /* ---- the test ------------------------------------------------------------------ */
 
-static void ignore_violation(void *context, const struct ls_violation *v)
+static inline void ignore_violation(void *context, const struct ls_violation *v)
 {
     (void)context, (void)v;
 }
 
-static void ignore_problem(void *context, const struct ls_trace_problem *p)
+static inline void ignore_problem(void *context, const struct ls_trace_problem *p)
 {
     (void)context;
     if (!p->message)
         abort();
 }
 
-/* Reads the input with `reader` (of format `own`) into a runtime, and
- * again with keep_going when that stops; round-trips it through the other
- * format when it is valid. */
-static int fuzz_trace(fuzz_reader reader, enum ls_trace_format own, const uint8_t *data,
-                      size_t size)
+/* Reads the input with `reader` into a runtime that follows calls, as
+ * `lockstep check` does, and again with keep_going when that stops.
+ * Returns whether the first read succeeded. */
+static inline int fuzz_read(fuzz_reader reader, const uint8_t *data, size_t size)
 {
     int valid = 0;
     for (int keep_going = 0; keep_going < 2 && !valid; keep_going++) {
@@ -175,6 +176,7 @@ static int fuzz_trace(fuzz_reader reader, enum ls_trace_format own, const uint8_
         for (int i = 0; ls_shipped_rules[i]; i++)
             ls_runtime_add_rule(rt, ls_shipped_rules[i]);
         ls_runtime_set_sinks(rt, ignore_violation, NULL, NULL);
+        ls_runtime_check_calls(rt, 1);
         struct ls_trace_options opt = { keep_going, ignore_problem, NULL, NULL, NULL };
         struct ls_trace_result res;
         int rc = reader(rt, fuzz_file(0, data, size), "fuzz", &opt, &res);
@@ -184,7 +186,15 @@ static int fuzz_trace(fuzz_reader reader, enum ls_trace_format own, const uint8_
             valid = rc == 0;
         ls_runtime_free(rt);
     }
-    if (!valid)
+    return valid;
+}
+
+/* fuzz_read, then a round trip through the other native format when the
+ * input (of format `own`) is valid. */
+static inline int fuzz_trace(fuzz_reader reader, enum ls_trace_format own, const uint8_t *data,
+                      size_t size)
+{
+    if (!fuzz_read(reader, data, size))
         return 0;
     enum ls_trace_format other = own == LS_TRACE_TEXT ? LS_TRACE_BINARY : LS_TRACE_TEXT;
     uint64_t n0, n1, n2;
