@@ -121,10 +121,12 @@ static void on_violation(void *context, const struct ls_violation *v)
            v->module->name, v->message);
     for (uint32_t i = 0; i < v->trail_length; i++) {
         const struct ls_trail_event *t = &v->trail[i];
-        printf("    %s event %llu %s irql %u %s %s\n",
-               i + 1 == v->trail_length ? "->" : "  ",
-               (unsigned long long)t->seq, ls_runtime_thread_name(c->rt, t->thread),
-               t->irql, when_name(t->when), ls_runtime_function_name(c->rt, t->function));
+        char irql[16] = "";         /* user-space programs have no IRQL */
+        if (strcmp(formats[c->format].name, "ltrace") != 0)
+            snprintf(irql, sizeof irql, " irql %u", t->irql);
+        printf("    %s event %llu %s%s %s %s\n", i + 1 == v->trail_length ? "->" : "  ",
+               (unsigned long long)t->seq, ls_runtime_thread_name(c->rt, t->thread), irql,
+               when_name(t->when), ls_runtime_function_name(c->rt, t->function));
     }
 }
 
