@@ -453,6 +453,8 @@ static int list(struct results *r, bool runs, const struct results_filter *f,
         fputs(count ? "\n]\n" : "]\n", stdout);
     if (format == FORMAT_TABLE && status == 0) {
         table_print(&t);
+        if (count == 0 && !compare)
+            puts(runs ? "(no runs)" : "(no violations match)");
         if (compare)
             printf("run %" PRId64 " compared with run %" PRId64 ": %lld new, %lld fixed, "
                    "%lld unchanged\n", f->run, f->base, tally->new_, tally->fixed,
