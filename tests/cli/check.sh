@@ -80,6 +80,10 @@ expect_output "newer schema named" "new.db: results database has schema version 
 printf '# lockstep-trace 1\n1 cpu0 - entry A\n2 cpu0 - exit A\n3 cpu1 - exit KeReleaseSpinLock 0x10 0\n' >"$scratch/orphan.trace"
 expect_exit "an exit without its entry" 2 "$LOCKSTEP" check --no-db "$scratch/orphan.trace"
 expect_output "orphan exit named" "orphan.trace:4:1: exit of KeReleaseSpinLock on thread cpu1 without its entry \(0 calls open on that thread\)"
+mkfifo "$scratch/fifo.trace"
+(cat "$scratch/design.trace" >"$scratch/fifo.trace" &)
+expect_exit "a named pipe as a trace" 1 "$LOCKSTEP" check --no-db "$scratch/fifo.trace"
+expect_output "the pipe read whole" "^5 events in"
 : >"$scratch/empty.trace"
 expect_exit "an empty trace" 2 "$LOCKSTEP" check --db "$scratch/results.db" "$scratch/empty.trace"
 expect_output "empty trace named" "empty.trace: empty trace \(no header and no events\)"
