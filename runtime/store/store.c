@@ -258,12 +258,20 @@ static int bind_int(struct ls_store *st, int which, int index, int64_t value)
     return 0;
 }
 
-static int bind_id(struct ls_store *st, int which, int index, int64_t id)
+/* value, or NULL when present is false. */
+static int bind_int_or_null(struct ls_store *st, int which, int index, int64_t value,
+                            bool present)
 {
-    if (id > 0)
-        return bind_int(st, which, index, id);
+    if (present)
+        return bind_int(st, which, index, value);
     int rc = sqlite3_bind_null(st->stmt[which], index);
     return rc == SQLITE_OK ? 0 : fail(st, rc, "binding a value");
+}
+
+/* A row id, or NULL for none (0). */
+static int bind_id(struct ls_store *st, int which, int index, int64_t id)
+{
+    return bind_int_or_null(st, which, index, id, id > 0);
 }
 
 static int begin(struct ls_store *st)
@@ -597,7 +605,7 @@ int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
         bind_text(st, S_VIOLATION, 6, ls_runtime_thread_name(rt, v->thread)) ||
         bind_text(st, S_VIOLATION, 7, function) ||
         bind_text(st, S_VIOLATION, 8, v->file) ||
-        (v->file ? bind_int(st, S_VIOLATION, 9, v->line) : bind_id(st, S_VIOLATION, 9, 0)) ||
+        bind_int_or_null(st, S_VIOLATION, 9, v->line, v->file != NULL) ||
         bind_text(st, S_VIOLATION, 10, v->keyed ? key : NULL) ||
         bind_text(st, S_VIOLATION, 11, fingerprint) ||
         step(st, S_VIOLATION, "recording a violation", NULL))
@@ -633,12 +641,10 @@ int ls_store_add_diagnostic(struct ls_store *st, int64_t run, int64_t input,
     if (begin(st) ||
         bind_int(st, S_DIAGNOSTIC, 1, run) || bind_id(st, S_DIAGNOSTIC, 2, input) ||
         bind_text(st, S_DIAGNOSTIC, 3, severity) ||
-        bind_id(st, S_DIAGNOSTIC, 4, (int64_t)d->line) ||
-        bind_id(st, S_DIAGNOSTIC, 5, d->column) ||
-        (d->offset >= 0 ? bind_int(st, S_DIAGNOSTIC, 6, d->offset)
-                        : bind_id(st, S_DIAGNOSTIC, 6, 0)) ||
-        (d->seq >= 0 ? bind_int(st, S_DIAGNOSTIC, 7, d->seq)
-                     : bind_id(st, S_DIAGNOSTIC, 7, 0)) ||
+        bind_int_or_null(st, S_DIAGNOSTIC, 4, (int64_t)d->line, d->line > 0) ||
+        bind_int_or_null(st, S_DIAGNOSTIC, 5, d->column, d->column > 0) ||
+        bind_int_or_null(st, S_DIAGNOSTIC, 6, d->offset, d->offset >= 0) ||
+        bind_int_or_null(st, S_DIAGNOSTIC, 7, d->seq, d->seq >= 0) ||
         bind_text(st, S_DIAGNOSTIC, 8, d->thread) ||
         bind_text(st, S_DIAGNOSTIC, 9, d->message ? d->message : "") ||
         bind_text(st, S_DIAGNOSTIC, 10, d->text) ||
