@@ -16,6 +16,7 @@ int cmd_check(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 
 /* Print s to stdout as a JSON string (quoted, escaped; a byte that is not

@@ -14,6 +14,7 @@ static const struct {
     { "check",   cmd_check,   "check recorded call traces with the built-in rules" },
     { "compile", cmd_compile, "compile .slic rule specs to C checker modules, dot or JSON" },
     { "rules",   cmd_rules,   "list the rules built into lockstep" },
+    { "scan",    cmd_scan,    "check C source code with the rules (source mode)" },
     { "results", cmd_results, "list and filter the results stored by check" },
     { "trace",   cmd_trace,   "convert recorded traces between the text and binary formats" },
 };

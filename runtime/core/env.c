@@ -20,23 +20,24 @@
 #include "env.h"
 
 const struct env_call env_calls[] = {
-    { "KeAcquireSpinLock",                 ENV_PUSH_DISPATCH },
-    { "KeAcquireSpinLockRaiseToDpc",       ENV_PUSH_DISPATCH },
-    { "KeAcquireInStackQueuedSpinLock",    ENV_PUSH_DISPATCH },
-    { "KeRaiseIrqlToDpcLevel",             ENV_PUSH_DISPATCH },
-    { "IoAcquireCancelSpinLock",           ENV_PUSH_DISPATCH },
-    { "StorPortAcquireSpinLock",           ENV_PUSH_STORPORT },
-    { "KeRaiseIrql",                       ENV_PUSH_ARG1 },
-    { "KeReleaseSpinLock",                 ENV_POP_TO_ARG2 },
-    { "KeLowerIrql",                       ENV_POP_TO_ARG1 },
-    { "IoReleaseCancelSpinLock",           ENV_POP_TO_ARG1 },
-    { "KeReleaseInStackQueuedSpinLock",    ENV_POP },
-    { "StorPortReleaseSpinLock",           ENV_POP },
+    { "KeAcquireSpinLock",                 ENV_PUSH_DISPATCH, ENV_GIVES_OLD_THROUGH_ARG, 2 },
+    { "KeAcquireSpinLockRaiseToDpc",       ENV_PUSH_DISPATCH, ENV_GIVES_OLD_AS_RETURN, 0 },
+    { "KeAcquireInStackQueuedSpinLock",    ENV_PUSH_DISPATCH, ENV_GIVES_NOTHING, 0 },
+    { "KeRaiseIrqlToDpcLevel",             ENV_PUSH_DISPATCH, ENV_GIVES_OLD_AS_RETURN, 0 },
+    { "IoAcquireCancelSpinLock",           ENV_PUSH_DISPATCH, ENV_GIVES_OLD_THROUGH_ARG, 1 },
+    { "StorPortAcquireSpinLock",           ENV_PUSH_STORPORT, ENV_GIVES_NOTHING, 0 },
+    { "KeRaiseIrql",                       ENV_PUSH_ARG1,     ENV_GIVES_OLD_THROUGH_ARG, 2 },
+    { "KeReleaseSpinLock",                 ENV_POP_TO_ARG2,   ENV_GIVES_NOTHING, 0 },
+    { "KeLowerIrql",                       ENV_POP_TO_ARG1,   ENV_GIVES_NOTHING, 0 },
+    { "IoReleaseCancelSpinLock",           ENV_POP_TO_ARG1,   ENV_GIVES_NOTHING, 0 },
+    { "KeReleaseInStackQueuedSpinLock",    ENV_POP,           ENV_GIVES_NOTHING, 0 },
+    { "StorPortReleaseSpinLock",           ENV_POP,           ENV_GIVES_NOTHING, 0 },
     /* the AtDpcLevel / FromDpcLevel variants leave the IRQL alone */
-    { "KeAcquireSpinLockAtDpcLevel",       ENV_NONE },
-    { "KeReleaseSpinLockFromDpcLevel",     ENV_NONE },
-    { "KeAcquireInStackQueuedSpinLockAtDpcLevel", ENV_NONE },
-    { "KeReleaseInStackQueuedSpinLockFromDpcLevel", ENV_NONE },
+    { "KeAcquireSpinLockAtDpcLevel",       ENV_NONE,          ENV_GIVES_NOTHING, 0 },
+    { "KeReleaseSpinLockFromDpcLevel",     ENV_NONE,          ENV_GIVES_NOTHING, 0 },
+    { "KeAcquireInStackQueuedSpinLockAtDpcLevel", ENV_NONE,   ENV_GIVES_NOTHING, 0 },
+    { "KeReleaseInStackQueuedSpinLockFromDpcLevel", ENV_NONE, ENV_GIVES_NOTHING, 0 },
+    { "KeGetCurrentIrql",                  ENV_NONE,          ENV_GIVES_CURRENT, 0 },
 };
 const size_t env_call_count = sizeof env_calls / sizeof env_calls[0];
 

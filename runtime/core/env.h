@@ -30,10 +30,23 @@ enum env_effect {
     ENV_POP_TO_ARG2         /* pop, then the top becomes $2                 */
 };
 
+/* What a call of the model hands back to the program (DESIGN section 3).
+ * A trace records the values themselves; source mode follows them into
+ * the driver's variables, so that KeReleaseSpinLock(&l, OldIrql) is known
+ * to restore the IRQL that KeAcquireSpinLock(&l, &OldIrql) saved. */
+enum env_gives {
+    ENV_GIVES_NOTHING = 0,
+    ENV_GIVES_OLD_THROUGH_ARG,  /* *$N = the IRQL before the call (N: arg)  */
+    ENV_GIVES_OLD_AS_RETURN,    /* $return = the IRQL before the call       */
+    ENV_GIVES_CURRENT           /* $return = the current IRQL               */
+};
+
 /* One call of the model; names without SDV's `sdv_` prefix. */
 struct env_call {
     const char *name;
     uint8_t effect;         /* enum env_effect                              */
+    uint8_t gives;          /* enum env_gives                               */
+    uint8_t arg;            /* ENV_GIVES_OLD_THROUGH_ARG: which argument    */
 };
 
 extern const struct env_call env_calls[];
