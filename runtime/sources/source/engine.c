@@ -877,7 +877,16 @@ static int do_external_call(struct engine *e, struct frame *fr, const struct ir_
 
     ls_word cases[32];
     uint32_t ncases = have_ret ? 0 : return_cases(e, name, cases, 31);
-    if (ncases > 0) {
+    if (ncases > 0 && n->loc < 0) {
+        /* the program drops the value: it does not tell the cases apart,
+         * so the path is the usual one, success, which is 0 for the
+         * calls rules compare with constants (POSIX's convention) */
+        uint32_t k = 0;
+        while (k < ncases && cases[k] != 0)
+            k++;
+        cases[0] = k < ncases ? 0 : cases[0];
+        ncases = 1;
+    } else if (ncases > 0) {
         /* the value no case names: the smallest non-negative one left */
         ls_word other = 0;
         for (int again = 1; again;) {

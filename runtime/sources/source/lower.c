@@ -11,12 +11,13 @@
  *
  * libclang 14 has no operator-kind API.  An operator is read from the
  * tokens of the expression: the token after the left operand's extent
- * (binary), the first or last token (unary).  An expression spelled inside
- * a macro expansion has the macro invocation as its extent, so the token
- * found there is not the operator; then the operator is read from clang's
- * pretty-printed text of the expression instead, which has macros
- * expanded.  Casts, parentheses and libclang's unexposed implicit
- * conversions are looked through.
+ * (binary), the first or last token (unary).  An expression written inside
+ * a macro has the macro's invocation as its extent (and libclang 14's
+ * spelling locations are its expansion locations too), so there the
+ * operator is taken from the macro's definition when that is unambiguous
+ * (macro_operator).  An operator found in neither place leaves the
+ * expression unknown, never guessed.  Casts, parentheses and libclang's unexposed
+ * implicit conversions are looked through.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ struct lower {
     struct jumps *jumps;
     struct switch_ctx *sw;
     uint32_t temps;
+    int32_t last_call;              /* node of the call lowered last         */
     int oom;
 };
 
@@ -173,7 +175,7 @@ static const char *source_text(struct lower *l, CXCursor c)
     position(clang_getRangeStart(r), NULL, NULL, &a);
     position(clang_getRangeEnd(r), NULL, NULL, &b);
     if (l->contents == NULL || b <= a || b > l->contents_size)
-        return cx_string(l, clang_getCursorPrettyPrinted(c, NULL));
+        return cx_string(l, clang_getCursorSpelling(c));
     char buf[TEXT_MAX + 4];
     size_t n = 0;
     int space = 0;
@@ -362,75 +364,144 @@ static int lookup_op(const char *text, size_t n)
     return OPX_UNKNOWN;
 }
 
-/* The operator of a binary (or compound assignment) expression whose left
- * operand is lhs: from the tokens, else from the pretty-printed text. */
-static int binary_op(struct lower *l, CXCursor c, CXCursor lhs)
+/* Offsets of a cursor's extent and of an operand's, where the code is
+ * expanded, when all four are in one file. */
+struct op_span {
+    CXFile file;
+    unsigned start, end;            /* the expression                       */
+    unsigned op_start, op_end;      /* the operand                          */
+};
+
+static int span_of(CXCursor c, CXCursor operand, struct op_span *sp)
 {
-    CXSourceRange r = clang_getCursorExtent(c);
-    unsigned lhs_end, c_end;
-    position(clang_getRangeEnd(clang_getCursorExtent(lhs)), NULL, NULL, &lhs_end);
-    position(clang_getRangeEnd(r), NULL, NULL, &c_end);
-    CXToken *tokens;
-    unsigned ntokens;
-    int op = OPX_UNKNOWN;
-    clang_tokenize(l->tu, r, &tokens, &ntokens);
-    for (unsigned i = 0; i < ntokens; i++) {
-        unsigned off;
-        position(clang_getTokenLocation(l->tu, tokens[i]), NULL, NULL, &off);
-        if (off < lhs_end)
-            continue;
-        if (off < c_end && clang_getTokenKind(tokens[i]) == CXToken_Punctuation) {
-            CXString s = clang_getTokenSpelling(l->tu, tokens[i]);
-            op = lookup_op(clang_getCString(s), strlen(clang_getCString(s)));
-            clang_disposeString(s);
-        }
-        break;
+    CXSourceLocation locs[4] = {
+        clang_getRangeStart(clang_getCursorExtent(c)),
+        clang_getRangeEnd(clang_getCursorExtent(c)),
+        clang_getRangeStart(clang_getCursorExtent(operand)),
+        clang_getRangeEnd(clang_getCursorExtent(operand)),
+    };
+    unsigned *out[4] = { &sp->start, &sp->end, &sp->op_start, &sp->op_end };
+    for (int i = 0; i < 4; i++) {
+        CXFile file;
+        clang_getExpansionLocation(locs[i], &file, NULL, NULL, out[i]);
+        if (i == 0)
+            sp->file = file;
+        else if (file == NULL || !clang_File_isEqual(file, sp->file))
+            return 0;
     }
-    clang_disposeTokens(l->tu, tokens, ntokens);
-    if (op != OPX_UNKNOWN)
-        return op;
-    /* inside a macro expansion: "<lhs> op <rhs>" as clang prints it */
-    CXString whole = clang_getCursorPrettyPrinted(c, NULL);
-    CXString left = clang_getCursorPrettyPrinted(lhs, NULL);
-    const char *w = clang_getCString(whole), *p = clang_getCString(left);
-    size_t lp = strlen(p);
-    if (strncmp(w, p, lp) == 0) {
-        const char *s = w + lp;
-        while (*s == ' ')
-            s++;
-        size_t n = 0;
-        while (s[n] && s[n] != ' ')
-            n++;
-        op = lookup_op(s, n);
-    }
-    clang_disposeString(whole);
-    clang_disposeString(left);
-    return op;
+    return sp->file != NULL && sp->start < sp->end;
 }
 
-/* Unary operators: the spelling, and whether it stands before the operand. */
+/* The operator token of expression c with operand `operand`: the token
+ * right after the operand (binary), or the first token before it or the
+ * last after it (unary, *prefix says which).  Empty when the tokens there
+ * are not an operator (the expression is written inside a macro). */
+static void operator_token(struct lower *l, CXCursor c, CXCursor operand, int binary,
+                           int *prefix, char out[4])
+{
+    out[0] = '\0';
+    struct op_span sp;
+    if (!span_of(c, operand, &sp))
+        return;
+    CXSourceRange r = clang_getRange(clang_getLocationForOffset(l->tu, sp.file, sp.start),
+                                     clang_getLocationForOffset(l->tu, sp.file, sp.end));
+    CXToken *tokens;
+    unsigned n;
+    clang_tokenize(l->tu, r, &tokens, &n);
+    int pick = -1;
+    unsigned off = 0;
+    for (unsigned i = 0; i < n && pick < 0; i++) {
+        clang_getSpellingLocation(clang_getTokenLocation(l->tu, tokens[i]), NULL, NULL, NULL, &off);
+        if (binary ? off >= sp.op_end && off < sp.end : off < sp.op_start)
+            pick = (int)i;
+        else if (binary && off >= sp.op_end)
+            break;
+    }
+    if (!binary && pick < 0 && n > 0) {
+        pick = (int)n - 1;              /* postfix: the last token */
+        clang_getSpellingLocation(clang_getTokenLocation(l->tu, tokens[pick]), NULL, NULL, NULL,
+                                  &off);
+    }
+    if (pick >= 0 && clang_getTokenKind(tokens[pick]) == CXToken_Punctuation
+        && (binary || off < sp.op_start || off >= sp.op_end)) {
+        CXString t = clang_getTokenSpelling(l->tu, tokens[pick]);
+        const char *text = clang_getCString(t);
+        if (strlen(text) < 4) {
+            strcpy(out, text);
+            if (prefix)
+                *prefix = off < sp.op_start;
+        }
+        clang_disposeString(t);
+    }
+    clang_disposeTokens(l->tu, tokens, n);
+}
+
+/* An operator written inside a macro's definition, which libclang 14 only
+ * shows as the macro's invocation: when the body of the macro invoked at
+ * c holds exactly one token that can be this kind of operator, it is the
+ * one (NT_SUCCESS's `>=`, a flag test's `!`).  Anything more tangled stays
+ * unknown. */
+static void macro_operator(struct lower *l, CXCursor c, int binary, char out[4])
+{
+    CXCursor use = clang_getCursor(l->tu, clang_getRangeStart(clang_getCursorExtent(c)));
+    if (clang_getCursorKind(use) != CXCursor_MacroExpansion)
+        return;
+    CXCursor def = clang_getCursorReferenced(use);
+    if (clang_getCursorKind(def) != CXCursor_MacroDefinition)
+        return;
+    CXToken *tokens;
+    unsigned n;
+    clang_tokenize(l->tu, clang_getCursorExtent(def), &tokens, &n);
+    unsigned i = 1, found = 0;
+    char pick[4] = "";
+    if (clang_Cursor_isMacroFunctionLike(def)) {
+        while (i < n) {             /* skip the parameter list */
+            CXString t = clang_getTokenSpelling(l->tu, tokens[i++]);
+            int close = strcmp(clang_getCString(t), ")") == 0;
+            clang_disposeString(t);
+            if (close)
+                break;
+        }
+    }
+    for (; i < n; i++) {
+        if (clang_getTokenKind(tokens[i]) != CXToken_Punctuation)
+            continue;
+        CXString t = clang_getTokenSpelling(l->tu, tokens[i]);
+        const char *text = clang_getCString(t);
+        int op = lookup_op(text, strlen(text));
+        int counts = binary ? op != OPX_UNKNOWN && op != OPX_COMMA
+                            : strcmp(text, "!") == 0 || strcmp(text, "~") == 0;
+        if (counts && strlen(text) < 4) {
+            found++;
+            strcpy(pick, text);
+        }
+        clang_disposeString(t);
+    }
+    clang_disposeTokens(l->tu, tokens, n);
+    if (found == 1)
+        strcpy(out, pick);
+}
+
+/* The operator of a binary (or compound assignment) expression whose left
+ * operand is lhs. */
+static int binary_op(struct lower *l, CXCursor c, CXCursor lhs)
+{
+    char text[4];
+    operator_token(l, c, lhs, 1, NULL, text);
+    if (text[0] == '\0')
+        macro_operator(l, c, 1, text);
+    return text[0] ? lookup_op(text, strlen(text)) : OPX_UNKNOWN;
+}
+
+/* A unary operator's spelling ("" when unknown), and whether it stands
+ * before its operand. */
 static const char *unary_op(struct lower *l, CXCursor c, CXCursor operand, int *prefix,
                             char buf[4])
 {
-    CXString whole = clang_getCursorPrettyPrinted(c, NULL);
-    CXString inner = clang_getCursorPrettyPrinted(operand, NULL);
-    const char *w = clang_getCString(whole), *p = clang_getCString(inner);
-    size_t lw = strlen(w), lp = strlen(p);
-    buf[0] = '\0';
     *prefix = 1;
-    if (lw > lp && lw - lp <= 2) {
-        if (strncmp(w + (lw - lp), p, lp) == 0) {
-            memcpy(buf, w, lw - lp);
-            buf[lw - lp] = '\0';
-        } else if (strncmp(w, p, lp) == 0) {
-            memcpy(buf, w + lp, lw - lp);
-            buf[lw - lp] = '\0';
-            *prefix = 0;
-        }
-    }
-    clang_disposeString(whole);
-    clang_disposeString(inner);
-    (void)l;
+    operator_token(l, c, operand, 0, prefix, buf);
+    if (buf[0] == '\0')
+        macro_operator(l, c, 0, buf);
     return buf;
 }
 
@@ -556,6 +627,7 @@ static int32_t lower_call(struct lower *l, CXCursor c)
     int32_t n = emit(l, N_CALL, c);
     if (l->oom)
         return 0;
+    l->last_call = n;
     struct ir_node *node = &l->nodes.v[n];
     node->callee = name;
     node->expr = callee_expr;
@@ -705,6 +777,9 @@ static int32_t lower_expr(struct lower *l, CXCursor c)
     case CXCursor_ParenExpr:
     case CXCursor_CStyleCastExpr:
     case CXCursor_UnexposedExpr: {
+        /* a constant through a cast: (NTSTATUS)0xC000000DL is negative */
+        if (evaluate_int(c, &value))
+            return const_expr(l, value);
         CXCursor inner = strip(c);
         if (!clang_equalCursors(inner, c))
             return lower_expr(l, inner);
@@ -1196,7 +1271,12 @@ static void lower_stmt(struct lower *l, CXCursor c)
         break;
     default:
         if (is_expr_kind(clang_getCursorKind(c))) {
+            /* a call whose value the statement drops has no destination:
+             * the engine then knows the program never looks at it */
+            l->last_call = -1;
             lower_expr(l, c);
+            if (clang_getCursorKind(strip(c)) == CXCursor_CallExpr && l->last_call >= 0 && !l->oom)
+                l->nodes.v[l->last_call].loc = -1;
         } else {
             /* __try/__except and friends: their statements in order */
             kids_of(c, &k);

@@ -96,7 +96,9 @@ static int parse_unit(CXIndex index, const char *file, const char *const *args, 
     }
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2(index, file, args, nargs, NULL, 0,
-                                                      CXTranslationUnit_KeepGoing, &tu);
+                                                      CXTranslationUnit_KeepGoing
+                                                      | CXTranslationUnit_DetailedPreprocessingRecord,
+                                                      &tu);
     totals->units++;
     if (rc != CXError_Success || tu == NULL) {
         char msg[512];
