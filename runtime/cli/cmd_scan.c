@@ -256,7 +256,7 @@ int cmd_scan(int argc, char **argv)
     unsigned long long number;
 
     o.model_headers = 1;
-    o.limits = (struct engine_limits){ 200000, 64, 8 };
+    o.limits = (struct engine_limits){ 200000, 16, 8 };
     if (only == NULL || entries == NULL) {
         fprintf(stderr, "lockstep scan: error: out of memory\n");
         goto out;

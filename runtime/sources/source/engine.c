@@ -36,6 +36,7 @@
 
 #include "engine.h"
 #include "env.h"
+#include "liveness.h"
 #include "state.h"
 #include "value.h"
 
@@ -88,6 +89,14 @@ struct callee_cache {
     const struct ir_function *f;
 };
 
+/* What the engine works out once per function: its variables' places and
+ * its live variables. */
+struct function_info {
+    uint32_t *var_places;           /* per variable; 0 until first needed    */
+    struct liveness live;
+    int have_live;
+};
+
 struct engine {
     const struct ir_program *program;
     const struct ls_rule *const *rules;
@@ -106,10 +115,12 @@ struct engine {
     uint64_t *reported;             /* hashes of reported violations         */
     uint32_t nreported, reported_cap;
     struct engine_function_stats *stats;
+    struct function_info *info;     /* per function                          */
     /* the exploration of the current entry point */
     const struct ir_entry *entry;
     uint64_t states;
     int giving_up;
+    int violated;                   /* the event just fired was a violation  */
     int oom;
 };
 
@@ -164,13 +175,15 @@ struct engine *engine_new(const struct ir_program *program,
     arena_init(&e->arena);
     e->places = places_new();
     e->stats = calloc(program->nfunctions ? program->nfunctions : 1, sizeof *e->stats);
+    e->info = calloc(program->nfunctions ? program->nfunctions : 1, sizeof *e->info);
     e->ncallees_slots = 1024;
     e->callees = calloc(e->ncallees_slots, sizeof *e->callees);
     uint32_t n = 0;
     for (uint32_t r = 0; r < nrules; r++)
         n += rules[r]->handler_count;
     e->handlers = calloc(n ? n : 1, sizeof *e->handlers);
-    if (e->places == NULL || e->stats == NULL || e->callees == NULL || e->handlers == NULL) {
+    if (e->places == NULL || e->stats == NULL || e->info == NULL || e->callees == NULL
+        || e->handlers == NULL) {
         engine_free(e);
         return NULL;
     }
@@ -210,6 +223,11 @@ void engine_free(struct engine *e)
     free(e->callees);
     free(e->reported);
     free(e->stats);
+    for (uint32_t i = 0; e->info && i < e->program->nfunctions; i++) {
+        free(e->info[i].var_places);
+        liveness_free(&e->info[i].live);
+    }
+    free(e->info);
     places_free(e->places);
     arena_free(&e->arena);
     free(e);
@@ -234,6 +252,44 @@ static void give_up(struct engine *e, const struct ir_function *f, const char *w
 
 /* ---- values of the program --------------------------------------------------- */
 
+/* The place of f's variable var (globals are nobody's). */
+static uint32_t var_place(struct engine *e, const struct ir_function *f, int32_t var)
+{
+    struct function_info *fi = &e->info[f->index];
+    if (fi->var_places == NULL && (fi->var_places = calloc(f->nvars, sizeof *fi->var_places)) == NULL) {
+        e->oom = 1;
+        return 0;
+    }
+    if (fi->var_places[var] == 0) {
+        const struct ir_var *v = &f->vars[var];
+        fi->var_places[var] = v->kind == VAR_GLOBAL ? place_var(e->places, NULL, -1, v->name)
+                                                    : place_var(e->places, f->name, var, v->name);
+    }
+    return fi->var_places[var];
+}
+
+/* f's live variables, computed on first use; NULL when out of memory. */
+static const struct liveness *live_of(struct engine *e, const struct ir_function *f)
+{
+    struct function_info *fi = &e->info[f->index];
+    if (!fi->have_live) {
+        if (liveness_compute(f, &fi->live) < 0) {
+            e->oom = 1;
+            return NULL;
+        }
+        fi->have_live = 1;
+    }
+    return &fi->live;
+}
+
+struct live_at { const struct liveness *lv; int32_t node; };
+
+static int is_live(const void *context, int32_t var)
+{
+    const struct live_at *at = context;
+    return var < 0 || liveness_live(at->lv, at->node, var);
+}
+
 static struct value eval(struct engine *e, const struct ir_function *f, struct astate *s,
                          int32_t x);
 
@@ -244,10 +300,8 @@ static uint32_t eval_loc(struct engine *e, const struct ir_function *f, struct a
         return 0;
     const struct ir_loc *loc = &f->locs[l];
     switch (loc->kind) {
-    case LOC_VAR: {
-        const struct ir_var *v = &f->vars[loc->var];
-        return place_var(e->places, v->kind == VAR_GLOBAL ? NULL : f->name, v->name);
-    }
+    case LOC_VAR:
+        return var_place(e, f, loc->var);
     case LOC_FIELD:
         return place_field(e->places, eval_loc(e, f, s, loc->base), loc->name);
     case LOC_DEREF: {
@@ -465,8 +519,10 @@ static int step_instance(struct engine *e, struct astate *s, uint32_t r, uint32_
     struct ls_verdict verdict;
     memset(&verdict, 0, sizeof verdict);
     int result = e->rules[r]->step(state, h, ev, &env, &verdict);
-    if (result == LS_STEP_ABORT)
+    if (result == LS_STEP_ABORT) {
         report(e, r, &verdict, fname, key, keyed, trace);
+        e->violated = 1;
+    }
     if (result != LS_STEP_CONTINUE)
         *stopped = 1;
     return result;
@@ -652,8 +708,19 @@ static int push(struct engine *e, struct frame *fr, int32_t node, struct astate 
         state_free(s);
         return 0;
     }
-    if (fr->count[node] >= e->limits.widen_after && fr->last[node])
-        state_widen(s, fr->last[node]);
+    /* a value nobody reads any more does not tell states apart */
+    const struct liveness *lv = live_of(e, fr->f);
+    if (lv == NULL) {
+        state_free(s);
+        return -1;
+    }
+    struct live_at at = { lv, node };
+    state_drop_locals(s, e->places, fr->f->name, is_live, &at);
+    if (fr->count[node] >= e->limits.widen_after && fr->last[node]
+        && state_widen(s, fr->last[node]) < 0) {
+        state_free(s);
+        return -1;
+    }
     uint64_t h = state_hash(s) ^ ((uint64_t)(node + 1) * 0x9E3779B97F4A7C15ULL);
     if (h == 0)
         h = 1;
@@ -796,30 +863,54 @@ static struct summary *summarise(struct engine *e, const struct ir_function *g,
     return sum;
 }
 
+/* A call of g, defined in the program, through its summary.  The callee
+ * starts from the caller's rule instances and IRQL with only its
+ * parameters (and what a pointer parameter points to) known, so one
+ * summary serves every caller in the same rule state; each exit then
+ * continues the caller's state with the callee's instances, IRQL and
+ * writes. */
 static int do_defined_call(struct engine *e, struct frame *fr, const struct ir_node *n,
-                           struct astate *s, const struct tstep *trace,
+                           const struct astate *s, const struct tstep *trace,
                            const struct ir_function *g, const struct value *args, uint32_t nargs)
 {
     const struct ir_function *f = fr->f;
     const struct tstep *call = add_step(e, trace, f, S_CALL, n->line, n->column, s, n->text);
+    struct astate *in = state_copy(s);
+    if (in == NULL)
+        return -1;
+    in->nvars = 0;
     for (uint32_t i = 0; i < g->nvars; i++) {
         const struct ir_var *v = &g->vars[i];
         if (v->kind != VAR_PARAM)
             continue;
         struct value a = v->param >= 0 && (uint32_t)v->param < nargs ? args[v->param]
                                                                      : value_unknown();
-        if (state_bind(s, place_var(e->places, g->name, v->name), &a) < 0)
+        const struct value *pointee = a.kind == V_ADDR ? state_lookup(s, a.place) : NULL;
+        if (state_bind(in, var_place(e, g, (int32_t)i), &a) < 0
+            || (pointee && state_bind(in, a.place, pointee) < 0)) {
+            state_free(in);
             return -1;
+        }
     }
-    struct summary *sum = summarise(e, g, s, call, fr->depth + 1);
+    struct summary *sum = summarise(e, g, in, call, fr->depth + 1);
     if (sum == NULL)
         return -1;
     for (uint32_t i = 0; i < sum->nexits && !e->giving_up; i++) {
         const struct exit_rec *x = &sum->exits[i];
-        struct astate *out = state_copy(x->s);
-        if (out == NULL)
+        struct astate *out = state_copy(s);
+        if (out == NULL || state_take_env(out, x->s) < 0) {
+            state_free(out);
             return -1;
-        state_drop_owner(out, e->places, g->name);
+        }
+        for (uint32_t k = 0; k < x->s->nvars; k++) {
+            int32_t var;
+            if (place_owner(e->places, x->s->vars[k].place, &var) == g->name)
+                continue;           /* the callee's locals end with it */
+            if (state_bind(out, x->s->vars[k].place, &x->s->vars[k].value) < 0) {
+                state_free(out);
+                return -1;
+            }
+        }
         if (n->loc >= 0 && state_bind(out, eval_loc(e, f, out, n->loc), &x->s->ret) < 0) {
             state_free(out);
             return -1;
@@ -827,11 +918,12 @@ static int do_defined_call(struct engine *e, struct frame *fr, const struct ir_n
         out->ret = value_unknown();
         const struct tstep *t = call;
         for (uint32_t k = 0; k < x->nsegment; k++) {
-            const struct tstep *src = x->segment[k];
             struct tstep *copy = arena_alloc(&e->arena, sizeof *copy);
-            if (copy == NULL)
+            if (copy == NULL) {
+                state_free(out);
                 return -1;
-            *copy = *src;
+            }
+            *copy = *x->segment[k];
             copy->parent = t;
             t = copy;
         }
@@ -854,8 +946,11 @@ static int do_external_call(struct engine *e, struct frame *fr, const struct ir_
     memset(&ev, 0, sizeof ev);
     ev.when = LS_ENTRY;
     event_args(model, args, nargs, s, &ev);
+    e->violated = 0;
     if (interesting)
         fire(e, s, name, 0, LS_ENTRY, &ev, name, t);
+    if (e->violated)
+        return 0;       /* the call is where the path went wrong: it ends here */
 
     uint8_t before = s->irql[s->depth - 1];
     if (model && model_effect(model, &ev, s) < 0) {
@@ -901,7 +996,7 @@ static int do_external_call(struct engine *e, struct frame *fr, const struct ir_
          * on each pass through the call */
         char label[64];
         snprintf(label, sizeof label, "%s()@%u:%u", name, n->line, n->column);
-        uint32_t place = place_var(e->places, f->name, label);
+        uint32_t place = place_var(e->places, f->name, -1, label);
         state_unbind(s, place);
         ret = value_sym(place);
     }
@@ -956,12 +1051,8 @@ static int do_call(struct engine *e, struct frame *fr, const struct ir_node *n, 
         return push_copy(e, fr, n->next[0], s, trace);
     }
     const struct ir_function *g = resolve_callee(e, f, n, name);
-    if (g && g->skipped == NULL && fr->depth < e->limits.max_call_depth) {
-        struct astate *in = state_copy(s);
-        if (in == NULL)
-            return -1;
-        return do_defined_call(e, fr, n, in, trace, g, args, nargs);
-    }
+    if (g && g->skipped == NULL && fr->depth < e->limits.max_call_depth)
+        return do_defined_call(e, fr, n, s, trace, g, args, nargs);
     return do_external_call(e, fr, n, s, trace, name, args, nargs);
 }
 
@@ -1192,7 +1283,7 @@ int engine_explore(struct engine *e, const struct ir_entry *entry, const struct 
     uint32_t nparams = f->nparams < LS_MAX_ARGS ? f->nparams : LS_MAX_ARGS;
     for (uint32_t i = 0; i < f->nvars; i++)
         if (f->vars[i].kind == VAR_PARAM && (uint32_t)f->vars[i].param < nparams)
-            params[f->vars[i].param] = value_sym(place_var(e->places, f->name, f->vars[i].name));
+            params[f->vars[i].param] = value_sym(var_place(e, f, (int32_t)i));
     event_args(NULL, params, nparams, s, &ev);
     if (entry->role)
         fire(e, s, entry->role, 1, LS_ENTRY, &ev, f->name, root);

@@ -90,6 +90,20 @@ struct astate *state_copy(const struct astate *s)
     return c;
 }
 
+int state_take_env(struct astate *s, const struct astate *from)
+{
+    struct astate *copy = state_copy(from);
+    if (copy == NULL)
+        return -1;
+    memcpy(s->irql, from->irql, sizeof s->irql);
+    s->depth = from->depth;
+    struct rule_slot *slots = s->slots;
+    s->slots = copy->slots;
+    copy->slots = slots;            /* freed with the copy */
+    state_free(copy);
+    return 0;
+}
+
 /* Index of the first binding whose place is >= place. */
 static uint32_t find_var(const struct astate *s, uint32_t place)
 {
@@ -144,28 +158,34 @@ void state_unbind(struct astate *s, uint32_t place)
     }
 }
 
-void state_drop_owner(struct astate *s, const struct places *p, const char *owner)
+void state_drop_locals(struct astate *s, const struct places *p, const char *owner,
+                       int (*live)(const void *context, int32_t var), const void *context)
 {
     uint32_t kept = 0;
     for (uint32_t i = 0; i < s->nvars; i++) {
-        const char *o = place_owner(p, s->vars[i].place);
-        if (o == owner && owner != NULL)
+        int32_t var;
+        const char *o = place_owner(p, s->vars[i].place, &var);
+        if (o == owner && owner != NULL && (live == NULL || !live(context, var)))
             continue;
         s->vars[kept++] = s->vars[i];
     }
     s->nvars = kept;
 }
 
-void state_widen(struct astate *s, const struct astate *other)
+int state_widen(struct astate *s, const struct astate *other)
 {
+    struct value unknown = value_unknown();
+    /* written on the other path only: unknown here too */
+    for (uint32_t i = 0; i < other->nvars; i++)
+        if (state_lookup(s, other->vars[i].place) == NULL
+            && state_bind(s, other->vars[i].place, &unknown) < 0)
+            return -1;
     for (uint32_t i = 0; i < s->nvars; i++) {
         const struct value *o = state_lookup(other, s->vars[i].place);
-        if (o == NULL || memcmp(o, &s->vars[i].value, sizeof *o) != 0) {
-            struct value *v = &s->vars[i].value;
-            /* an address or a symbol that changed is no longer known */
-            *v = value_unknown();
-        }
+        if (o == NULL || memcmp(o, &s->vars[i].value, sizeof *o) != 0)
+            s->vars[i].value = unknown;
     }
+    return 0;
 }
 
 /* Index of the first key >= key in slot. */
@@ -231,12 +251,19 @@ void state_remove_instance(struct astate *s, uint32_t r, uint32_t i)
     slot->n--;
 }
 
-/* FNV-1a over byte ranges, folded into one 64-bit hash. */
+/* Folds n bytes at p into h, eight at a time (a multiply and a rotate
+ * per word: states are hashed at every step, so this is hot). */
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ULL;
+    for (; n >= 8; n -= 8, b += 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    for (; n > 0; n--, b++)
+        h = (h ^ *b) * 0x100000001b3ULL;
     return h;
 }
 

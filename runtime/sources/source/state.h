@@ -53,16 +53,26 @@ struct astate *state_new(const struct ls_rule *const *rules, uint32_t nrules, ui
 struct astate *state_copy(const struct astate *s);
 void state_free(struct astate *s);
 
+/* Replaces the IRQL stack and the rule instances of s with from's (the
+ * state a called function returns in, with the caller's values).  0, or
+ * -1 when out of memory (s is then unchanged). */
+int state_take_env(struct astate *s, const struct astate *from);
+
 /* Bindings. */
 const struct value *state_lookup(const struct astate *s, uint32_t place);
 int state_bind(struct astate *s, uint32_t place, const struct value *v);
 void state_unbind(struct astate *s, uint32_t place);
-/* Drops the bindings of places owned by function owner (its locals, as
- * it returns). */
-void state_drop_owner(struct astate *s, const struct places *p, const char *owner);
-/* Makes unknown every binding of s whose value differs in other (the
- * widening that lets loops terminate). */
-void state_widen(struct astate *s, const struct astate *other);
+/* Drops the bindings of places rooted in a local of function owner: all
+ * of them (live NULL: the function returns), or those of the variables
+ * live says nobody reads any more. */
+void state_drop_locals(struct astate *s, const struct places *p, const char *owner,
+                       int (*live)(const void *context, int32_t var), const void *context);
+/* Joins other into s: every place the two give different values (or
+ * only one of them gives a value) becomes unknown in s.  A point that
+ * has seen many states widens each newcomer against the last one, so its
+ * states only ever lose facts and loops and long if-chains terminate.
+ * 0, or -1 when out of memory. */
+int state_widen(struct astate *s, const struct astate *other);
 
 /* The instance of rule r for key: its state bytes and stopped flag; adds
  * one cloned from the default when absent (*created set).  NULL when out

@@ -239,7 +239,9 @@ struct place {
     const char *key;
     const char *display;
     const char *owner;              /* function of the root variable, or NULL */
+    int32_t var;                    /* that variable's number in owner       */
     uint8_t is_deref;               /* display is "*" + inner's display       */
+    uint8_t derefs;                 /* pointers followed to reach the place  */
     uint32_t inner;                 /* is_deref: the place dereferenced       */
 };
 
@@ -308,7 +310,8 @@ static int grow_slots(struct places *p)
 
 /* The place with this key, made from the other fields if new. */
 static uint32_t intern(struct places *p, const char *key, const char *display,
-                       const char *owner, int is_deref, uint32_t inner)
+                       const char *owner, int32_t var, int is_deref, uint32_t inner,
+                       unsigned derefs)
 {
     uint32_t i = hash_string(key) & (p->nslots - 1);
     for (; p->slots[i]; i = (i + 1) & (p->nslots - 1))
@@ -325,7 +328,9 @@ static uint32_t intern(struct places *p, const char *key, const char *display,
     pl->key = arena_strdup(&p->arena, key);
     pl->display = arena_strdup(&p->arena, display);
     pl->owner = owner;
+    pl->var = var;
     pl->is_deref = (uint8_t)is_deref;
+    pl->derefs = (uint8_t)derefs;
     pl->inner = inner;
     if (pl->key == NULL || pl->display == NULL)
         return 0;
@@ -336,11 +341,11 @@ static uint32_t intern(struct places *p, const char *key, const char *display,
     return id;
 }
 
-uint32_t place_var(struct places *p, const char *owner, const char *name)
+uint32_t place_var(struct places *p, const char *owner, int32_t var, const char *name)
 {
     char key[512];
     snprintf(key, sizeof key, "%s::%s", owner ? owner : "", name);
-    return intern(p, key, name, owner, 0, 0);
+    return intern(p, key, name, owner, owner ? var : -1, 0, 0, 0);
 }
 
 /* Derived place: key and display from the base's, joined by sep. */
@@ -356,7 +361,7 @@ static uint32_t derive(struct places *p, uint32_t base, const char *dot, const c
         snprintf(display, sizeof display, "%s%s%s", p->v[b->inner].display, arrow, suffix);
     else
         snprintf(display, sizeof display, "%s%s%s", b->display, dot, suffix);
-    return intern(p, key, display, b->owner, 0, 0);
+    return intern(p, key, display, b->owner, b->var, 0, 0, b->derefs);
 }
 
 uint32_t place_field(struct places *p, uint32_t base, const char *field)
@@ -380,7 +385,7 @@ uint32_t place_index(struct places *p, uint32_t base, const struct value *index)
         char key[1024], display[1024];
         snprintf(key, sizeof key, "(%s)%s", b->key, text);
         snprintf(display, sizeof display, "%s%s", p->v[b->inner].display, text);
-        return intern(p, key, display, b->owner, 0, 0);
+        return intern(p, key, display, b->owner, b->var, 0, 0, b->derefs);
     }
     return derive(p, base, text, text, "");
 }
@@ -392,18 +397,20 @@ uint32_t place_deref(struct places *p, const struct value *pointer)
     if (pointer->kind != V_SYM || pointer->place == 0)
         return 0;
     const struct place *inner = &p->v[pointer->place];
+    if (inner->derefs >= PLACE_DEREFS_MAX)
+        return 0;
     char key[1024], display[1024];
     snprintf(key, sizeof key, "*(%s)", inner->key);
     snprintf(display, sizeof display, "*%s", inner->display);
     /* what a pointer points to belongs to no function's frame */
-    return intern(p, key, display, NULL, 1, pointer->place);
+    return intern(p, key, display, NULL, -1, 1, pointer->place, inner->derefs + 1u);
 }
 
 uint32_t place_function(struct places *p, const char *name)
 {
     char key[512];
     snprintf(key, sizeof key, "fn:%s", name);
-    return intern(p, key, name, NULL, 0, 0);
+    return intern(p, key, name, NULL, -1, 0, 0, 0);
 }
 
 const char *place_display(const struct places *p, uint32_t place)
@@ -418,9 +425,12 @@ const char *place_function_name(const struct places *p, uint32_t place)
     return p->v[place].display;
 }
 
-const char *place_owner(const struct places *p, uint32_t place)
+const char *place_owner(const struct places *p, uint32_t place, int32_t *var)
 {
-    return place < p->n ? p->v[place].owner : NULL;
+    if (place >= p->n)
+        return NULL;
+    *var = p->v[place].var;
+    return p->v[place].owner;
 }
 
 ls_word value_word(const struct value *v)

@@ -69,15 +69,20 @@ struct places;
 struct places *places_new(void);
 void places_free(struct places *p);
 
-/* The place for a variable: key "owner::name" (owner NULL for a global),
- * display "name".  0 when out of memory. */
-uint32_t place_var(struct places *p, const char *owner, const char *name);
+/* The place for variable number var of function owner: key
+ * "owner::name", display "name" (owner NULL and var -1 for a global).
+ * 0 when out of memory. */
+uint32_t place_var(struct places *p, const char *owner, int32_t var, const char *name);
 /* base.field (base->field when base is a dereference). */
 uint32_t place_field(struct places *p, uint32_t base, const char *field);
 /* base[index]: a constant index is part of the place; any other is "?". */
 uint32_t place_index(struct places *p, uint32_t base, const struct value *index);
 /* The place a pointer value points to: the place of an address, *P for
- * the unknown value of P; 0 when the pointer is not known. */
+ * the unknown value of P; 0 when the pointer is not known, or when P was
+ * itself reached through PLACE_DEREFS_MAX pointers (access paths are
+ * k-limited, so a walk down a list or a recursion over objects names
+ * finitely many places). */
+#define PLACE_DEREFS_MAX 4
 uint32_t place_deref(struct places *p, const struct value *pointer);
 /* The place a function's code refers to ("fn:Name"): functions passed as
  * values have addresses too. */
@@ -87,8 +92,8 @@ const char *place_display(const struct places *p, uint32_t place);
 /* The function a place_function place stands for, else NULL. */
 const char *place_function_name(const struct places *p, uint32_t place);
 /* The function whose local the place is rooted in, or NULL (a global, or
- * a place reached through a pointer). */
-const char *place_owner(const struct places *p, uint32_t place);
+ * a place reached through a pointer); *var receives that local's number. */
+const char *place_owner(const struct places *p, uint32_t place, int32_t *var);
 
 /* The word a rule sees for v: the constant itself, or a tag and the place
  * id for an address or an unknown (so equal places give equal words and

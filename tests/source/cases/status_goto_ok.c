@@ -1,0 +1,50 @@
+/*
+ * status_goto (fixed): a MapBuffers failure releases the lock on the spot,
+ * so a failed status always means "lock not held" when the goto is taken.
+ * Only a tool that follows `status` sees that the release after the goto
+ * test is always paired with the acquire: no finding.
+ */
+#include <storport.h>
+
+typedef struct _ADAPTER {
+    KSPIN_LOCK Lock;
+    ULONG FreeSlots;
+    ULONG Issued;
+} ADAPTER, *PADAPTER;
+
+HW_STARTIO SampleStartIo;
+
+static NTSTATUS CheckSrb(PSCSI_REQUEST_BLOCK Srb)
+{
+    return Srb->DataTransferLength == 0 ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+}
+
+static NTSTATUS MapBuffers(PADAPTER adapter)
+{
+    if (adapter->FreeSlots == 0)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    adapter->FreeSlots--;
+    return STATUS_SUCCESS;
+}
+
+BOOLEAN SampleStartIo(PVOID DeviceExtension, PSCSI_REQUEST_BLOCK Srb)
+{
+    PADAPTER adapter = DeviceExtension;
+    KIRQL oldIrql = PASSIVE_LEVEL;
+    NTSTATUS status;
+
+    status = CheckSrb(Srb);
+    if (NT_SUCCESS(status)) {
+        KeAcquireSpinLock(&adapter->Lock, &oldIrql);
+        status = MapBuffers(adapter);
+        if (!NT_SUCCESS(status))
+            KeReleaseSpinLock(&adapter->Lock, oldIrql);
+    }
+    if (!NT_SUCCESS(status))
+        goto out;
+    adapter->Issued++;
+    KeReleaseSpinLock(&adapter->Lock, oldIrql);
+out:
+    Srb->SrbStatus = NT_SUCCESS(status) ? SRB_STATUS_PENDING : SRB_STATUS_ERROR;
+    return TRUE;
+}
