@@ -84,9 +84,12 @@ struct summary {
     uint32_t nexits, cap;
 };
 
+/* What a call node names, worked out on its first visit. */
 struct callee_cache {
     const struct ir_node *node;
-    const struct ir_function *f;
+    const struct ir_function *f;    /* the definition, or NULL               */
+    const struct env_call *model;   /* the environment model's entry, or NULL */
+    int watched;                    /* some rule handles its events          */
 };
 
 /* What the engine works out once per function: its variables' places and
@@ -784,21 +787,23 @@ static int push_copy(struct engine *e, struct frame *fr, int32_t node, const str
 
 /* ---- calls ---------------------------------------------------------------------------- */
 
-static const struct ir_function *resolve_callee(struct engine *e, const struct ir_function *f,
-                                                const struct ir_node *n, const char *name)
+/* The facts about the callee of call node n, named name; cached per node
+ * when name is the node's own callee (not a function pointer's target). */
+static struct callee_cache resolve_callee(struct engine *e, const struct ir_function *f,
+                                          const struct ir_node *n, const char *name)
 {
     uint32_t mask = e->ncallees_slots - 1;
     uint32_t i = (uint32_t)(((uintptr_t)n >> 4) * 2654435761u) & mask;
     for (; e->callees[i].node; i = (i + 1) & mask)
         if (e->callees[i].node == n && name == n->callee)
-            return e->callees[i].f;
-    const struct ir_function *g = ir_find_function(e->program, name, f->file);
-    if (name != n->callee || e->ncallees * 2 >= e->ncallees_slots)
-        return g;               /* a call through a pointer, or a full cache */
-    e->callees[i].node = n;
-    e->callees[i].f = g;
-    e->ncallees++;
-    return g;
+            return e->callees[i];
+    struct callee_cache c = { n, ir_find_function(e->program, name, f->file), model_call(name),
+                              watched(e, name) };
+    if (name == n->callee && e->ncallees * 2 < e->ncallees_slots) {
+        e->callees[i] = c;
+        e->ncallees++;
+    }
+    return c;
 }
 
 static struct summary *find_summary(struct engine *e, const struct ir_function *g, uint64_t h)
@@ -935,11 +940,12 @@ static int do_defined_call(struct engine *e, struct frame *fr, const struct ir_n
 
 static int do_external_call(struct engine *e, struct frame *fr, const struct ir_node *n,
                             struct astate *s, const struct tstep *trace, const char *name,
-                            const struct value *args, uint32_t nargs)
+                            const struct callee_cache *callee, const struct value *args,
+                            uint32_t nargs)
 {
     const struct ir_function *f = fr->f;
-    const struct env_call *model = model_call(name);
-    int interesting = model != NULL || watched(e, name);
+    const struct env_call *model = callee->model;
+    int interesting = model != NULL || callee->watched;
     const struct tstep *t = interesting
         ? add_step(e, trace, f, S_CALL, n->line, n->column, s, n->text) : trace;
     struct ls_event ev;
@@ -1050,10 +1056,10 @@ static int do_call(struct engine *e, struct frame *fr, const struct ir_node *n, 
         }
         return push_copy(e, fr, n->next[0], s, trace);
     }
-    const struct ir_function *g = resolve_callee(e, f, n, name);
-    if (g && g->skipped == NULL && fr->depth < e->limits.max_call_depth)
-        return do_defined_call(e, fr, n, s, trace, g, args, nargs);
-    return do_external_call(e, fr, n, s, trace, name, args, nargs);
+    struct callee_cache c = resolve_callee(e, f, n, name);
+    if (c.f && c.f->skipped == NULL && fr->depth < e->limits.max_call_depth)
+        return do_defined_call(e, fr, n, s, trace, c.f, args, nargs);
+    return do_external_call(e, fr, n, s, trace, name, &c, args, nargs);
 }
 
 /* ---- one node ---------------------------------------------------------------------------- */

@@ -15,20 +15,55 @@ void ir_program_init(struct ir_program *p)
 
 void ir_program_free(struct ir_program *p)
 {
+    free(p->by_name);
     free(p->functions);
     free(p->entries);
     arena_free(&p->arena);
     memset(p, 0, sizeof *p);
 }
 
+static uint32_t hash_name(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+int ir_index(struct ir_program *p)
+{
+    uint32_t slots = 64;
+    while (slots < p->nfunctions * 2)
+        slots *= 2;
+    int32_t *t = malloc(slots * sizeof *t);
+    if (t == NULL)
+        return -1;
+    for (uint32_t i = 0; i < slots; i++)
+        t[i] = -1;
+    for (uint32_t i = 0; i < p->nfunctions; i++) {
+        uint32_t k = hash_name(p->functions[i]->name) & (slots - 1);
+        while (t[k] >= 0)
+            k = (k + 1) & (slots - 1);
+        t[k] = (int32_t)i;
+    }
+    free(p->by_name);
+    p->by_name = t;
+    p->by_name_slots = slots;
+    return 0;
+}
+
 /* A static function is found only from its own file; an external one from
- * anywhere.  Linear: programs have hundreds of functions, and the engine
- * resolves each call once per function (engine.c caches callees). */
+ * anywhere.  Functions of one name sit in one probe run of the index. */
 const struct ir_function *ir_find_function(const struct ir_program *p, const char *name,
                                            const char *file)
 {
     const struct ir_function *external = NULL;
-    for (uint32_t i = 0; i < p->nfunctions; i++) {
+    uint32_t n = p->by_name ? p->by_name_slots : p->nfunctions;
+    uint32_t k = p->by_name ? hash_name(name) & (n - 1) : 0;
+    for (uint32_t probes = 0; probes < n; probes++, k = (k + 1) % n) {
+        int32_t i = p->by_name ? p->by_name[k] : (int32_t)k;
+        if (i < 0)
+            break;
         const struct ir_function *f = p->functions[i];
         if (strcmp(f->name, name) != 0)
             continue;

@@ -148,12 +148,19 @@ struct ir_program {
     struct arena arena;
     struct ir_function **functions;
     uint32_t nfunctions, functions_cap;
+    int32_t *by_name;               /* hash table of function indices, -1
+                                       empty; built by ir_index            */
+    uint32_t by_name_slots;
     struct ir_entry *entries;
     uint32_t nentries, entries_cap;
 };
 
 void ir_program_init(struct ir_program *p);
 void ir_program_free(struct ir_program *p);
+
+/* Indexes the functions by name for ir_find_function; call once all
+ * units are lowered.  0, or -1 when out of memory (lookups then scan). */
+int ir_index(struct ir_program *p);
 
 /* The definition of name (an external function, or a static one of file),
  * or NULL. */

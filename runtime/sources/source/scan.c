@@ -20,6 +20,7 @@
 #include "scan.h"
 
 #define MAX_ARGS 1024
+#define ERRORS_SHOWN 20                 /* clang errors printed per unit     */
 
 static double now(void)
 {
@@ -44,14 +45,19 @@ static void diag(const struct scan_callbacks *cb, void *ctx, const char *severit
         cb->diagnostic(ctx, severity, file, line, column, message);
 }
 
-/* clang's errors in a unit; returns how many. */
-static unsigned report_clang_errors(CXTranslationUnit tu, const struct scan_callbacks *cb,
-                                    void *ctx)
+/* clang's errors in a unit (the first ERRORS_SHOWN, then how many more);
+ * returns how many. */
+static unsigned report_clang_errors(CXTranslationUnit tu, const char *path,
+                                    const struct scan_callbacks *cb, void *ctx)
 {
     unsigned errors = 0, n = clang_getNumDiagnostics(tu);
     for (unsigned i = 0; i < n; i++) {
         CXDiagnostic d = clang_getDiagnostic(tu, i);
         enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error && ++errors > ERRORS_SHOWN) {
+            clang_disposeDiagnostic(d);
+            continue;
+        }
         if (sev >= CXDiagnostic_Error) {
             CXFile file;
             unsigned line, column;
@@ -62,9 +68,14 @@ static unsigned report_clang_errors(CXTranslationUnit tu, const struct scan_call
                  clang_getCString(name), line, column, clang_getCString(text));
             clang_disposeString(name);
             clang_disposeString(text);
-            errors++;
         }
         clang_disposeDiagnostic(d);
+    }
+    if (errors > ERRORS_SHOWN) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%u more errors in %s not shown; the functions they are in "
+                 "are skipped (--functions lists them)", errors - ERRORS_SHOWN, path);
+        diag(cb, ctx, "note", NULL, 0, 0, msg);
     }
     return errors;
 }
@@ -108,8 +119,8 @@ static int parse_unit(CXIndex index, const char *file, const char *const *args, 
         totals->units_failed++;
         return 1;
     }
-    unsigned errors = report_clang_errors(tu, cb, ctx);
     CXString spelling = clang_getTranslationUnitSpelling(tu);
+    unsigned errors = report_clang_errors(tu, clang_getCString(spelling), cb, ctx);
     totals->lines += count_lines(tu, clang_getCString(spelling));
     clang_disposeString(spelling);
     int lowered = lower_translation_unit(p, tu);
@@ -129,6 +140,7 @@ static int parse_files(CXIndex index, const struct scan_options *o, struct ir_pr
 {
     const char *args[MAX_ARGS];
     int nargs = 0;
+    args[nargs++] = "-ferror-limit=0";      /* every error, so none is skipped silently */
     for (uint32_t i = 0; i < o->ncflags && nargs < MAX_ARGS - 4; i++)
         args[nargs++] = o->cflags[i];
     if (o->model_headers) {
@@ -206,6 +218,7 @@ static int parse_database(CXIndex index, const struct scan_options *o, struct ir
             }
             args[nargs++] = "-working-directory";
             args[nargs++] = d;
+            args[nargs++] = "-ferror-limit=0";
             if (o->model_headers) {
                 args[nargs++] = "-isystem";
                 args[nargs++] = ddk_dir();
@@ -448,6 +461,8 @@ int scan_run(const struct scan_options *o, const struct ls_rule *const *rules, u
         return rc;
     }
     int r = 0;
+    if (rc >= 0 && ir_index(&p) < 0)
+        rc = -1;
     if (rc >= 0) {
         const struct ir_function *main_entry = ir_find_function(&p, "DriverEntry", NULL);
         if (main_entry && ir_add_entry(&p, "DriverEntry", "DRIVER_INITIALIZE",

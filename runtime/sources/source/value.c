@@ -251,7 +251,20 @@ struct places {
     uint32_t n, cap;
     uint32_t *slots;                /* hash table of ids; 0 = empty           */
     uint32_t nslots;
+    struct derived *derived;        /* (base, field name) -> place, a cache   */
+    uint32_t nderived;
 };
+
+/* A cache entry: the field `name` (the IR's own string, compared by
+ * address) of place base.  Fields are read on nearly every step, and
+ * building their key text each time was the engine's main cost. */
+struct derived {
+    uint32_t base;
+    const char *name;
+    uint32_t place;
+};
+
+#define DERIVED_SLOTS 4096
 
 struct places *places_new(void)
 {
@@ -263,7 +276,8 @@ struct places *places_new(void)
     p->nslots = 512;
     p->v = calloc(p->cap, sizeof *p->v);
     p->slots = calloc(p->nslots, sizeof *p->slots);
-    if (p->v == NULL || p->slots == NULL) {
+    p->derived = calloc(DERIVED_SLOTS, sizeof *p->derived);
+    if (p->v == NULL || p->slots == NULL || p->derived == NULL) {
         places_free(p);
         return NULL;
     }
@@ -279,6 +293,7 @@ void places_free(struct places *p)
     arena_free(&p->arena);
     free(p->v);
     free(p->slots);
+    free(p->derived);
     free(p);
 }
 
@@ -366,7 +381,14 @@ static uint32_t derive(struct places *p, uint32_t base, const char *dot, const c
 
 uint32_t place_field(struct places *p, uint32_t base, const char *field)
 {
-    return derive(p, base, ".", "->", field);
+    struct derived *d = &p->derived[(base * 2654435761u ^ (uint32_t)((uintptr_t)field >> 3))
+                                    & (DERIVED_SLOTS - 1)];
+    if (d->base == base && d->name == field && base != 0)
+        return d->place;
+    uint32_t place = derive(p, base, ".", "->", field);
+    if (place != 0)
+        *d = (struct derived){ base, field, place };
+    return place;
 }
 
 uint32_t place_index(struct places *p, uint32_t base, const struct value *index)
