@@ -159,6 +159,8 @@ function entries(u,    f) {
     out("{")
     out("    PEXT" u " ext = DeviceExtension;")
     out("    ext->Busy = 0;")
+    for (f = 0; f < 12; f++)
+        out("    ext->Busy += Checksum" u "_" f "((const UCHAR *)ext->Slots, " 8 * (f + 1) ");")
     out("    return ext->Flags != 0;")
     out("}")
     out("")
