@@ -336,10 +336,10 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     double seconds = t.parse_seconds + t.analysis_seconds;
-    printf("\n%u translation unit%s (%u with errors), %llu lines: %u functions, "
+    printf("\n%u translation unit%s (%u with errors), %llu lines: %u function%s, "
            "%u analysed, %u skipped, %u gave up\n",
            t.units, t.units == 1 ? "" : "s", t.units_failed, (unsigned long long)t.lines,
-           t.functions, t.analysed, t.skipped, t.gave_up);
+           t.functions, t.functions == 1 ? "" : "s", t.analysed, t.skipped, t.gave_up);
     printf("%u entry point run%s, %llu states; %llu violation%s; "
            "%.2f s (parse %.2f s, analysis %.2f s)",
            t.entries, t.entries == 1 ? "" : "s", (unsigned long long)t.states,
