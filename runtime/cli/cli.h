@@ -6,6 +6,7 @@
 #ifndef LS_CLI_H
 #define LS_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include <lockstep/rule.h>
@@ -17,6 +18,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 
 /* Print s to stdout as a JSON string (quoted, escaped; a byte that is not
@@ -41,6 +43,12 @@ void cli_json_key(struct cli_json *w, const char *key);
 void cli_json_str(struct cli_json *w, const char *s);    /* NULL: null    */
 void cli_json_int(struct cli_json *w, long long v);
 void cli_json_bool(struct cli_json *w, bool v);
+
+/* SIGINT, SIGTERM and SIGHUP set cli_interrupted (interrupts.c) once
+ * cli_catch_interrupts has run; cli_interrupt_name names the signal. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
+const char *cli_interrupt_name(void);
 
 /* The rules built into the binary (generated/), NULL-terminated. */
 extern const struct ls_rule *const ls_shipped_rules[];

@@ -294,30 +294,6 @@ static void print_summary(const struct ls_runtime *rt, double seconds, uint64_t 
     printf("%llu events in %.2f s\n", (unsigned long long)events, seconds);
 }
 
-/* The signal that asked the check to stop, or 0.  The readers poll it
- * (ls_trace_options.cancel) between reads, so the run is closed in the
- * database as 'error' with a diagnostic instead of being left 'running'. */
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int signo)
-{
-    interrupted = signo;
-}
-
-/* SIGINT, SIGTERM and SIGHUP stop the check cleanly; a second one of them
- * (SA_RESETHAND) kills it at once, as the user then wants. */
-static void catch_interrupts(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND;     /* no SA_RESTART: a blocked read returns */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
 /* Open a trace for reading ('-' is standard input); -1 after reporting
  * why it cannot be read.  A directory is refused here, before any read. */
 static int open_trace(const char *path)
@@ -519,14 +495,13 @@ int cmd_check(int argc, char **argv)
     uint64_t events = 0;
     bool failed = false;
     c.started = now_seconds();
-    catch_interrupts();
-    topt.cancel = &interrupted;
-    for (int i = optind; i < argc && !interrupted; i++)
+    cli_catch_interrupts();
+    topt.cancel = &cli_interrupted;
+    for (int i = optind; i < argc && !cli_interrupted; i++)
         failed |= check_trace(&c, argv[i], &topt, &events) < 0;
-    if (interrupted) {
+    if (cli_interrupted) {
         char text[64];
-        snprintf(text, sizeof text, "interrupted by %s", interrupted == SIGINT ? "SIGINT"
-                 : interrupted == SIGTERM ? "SIGTERM" : "SIGHUP");
+        snprintf(text, sizeof text, "interrupted by %s", cli_interrupt_name());
         struct ls_store_diagnostic d = { .severity = "error", .message = text,
                                          .offset = -1, .seq = -1 };
         c.input_id = 0;

@@ -175,9 +175,26 @@ static const struct ls_rule **choose_rules(const struct ls_rule *const *set, cha
     return out;
 }
 
-/* The run, its rules and one input row for the scan as a whole. */
-static int open_store(struct scan_cli *c, const char *path, int argc, char **argv,
-                      const struct ls_rule **rules, uint32_t nrules)
+/* argv[first..argc) joined by spaces, after prefix; NULL when out of
+ * memory. */
+static char *join(const char *prefix, int argc, char **argv, int first)
+{
+    size_t len = strlen(prefix) + 1;
+    for (int i = first; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    strcpy(s, prefix);
+    for (int i = first; i < argc; i++)
+        strcat(strcat(s, *s ? " " : ""), argv[i]);
+    return s;
+}
+
+/* The run (command as given), its rules, and one input row for the scan
+ * as a whole (the files, or the build directory). */
+static int open_store(struct scan_cli *c, const char *path, const char *command,
+                      const char *input, const struct ls_rule **rules, uint32_t nrules)
 {
     char err[512];
     c->store = ls_store_open(path, err, sizeof err);
@@ -185,25 +202,12 @@ static int open_store(struct scan_cli *c, const char *path, int argc, char **arg
         fprintf(stderr, "lockstep scan: error: %s\n", err);
         return -1;
     }
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *command = malloc(len);
-    if (command == NULL) {
-        fprintf(stderr, "lockstep scan: error: out of memory\n");
-        return -1;
-    }
-    strcpy(command, "lockstep");
-    for (int i = 0; i < argc; i++)
-        strcat(strcat(command, " "), argv[i]);
     c->run = ls_store_begin_run(c->store, command, LOCKSTEP_VERSION);
     for (uint32_t i = 0; c->run >= 0 && i < nrules; i++)
         if (ls_store_add_rule(c->store, c->run, rules[i]) < 0)
             c->run = -1;
     if (c->run >= 0)
-        c->input = ls_store_add_input(c->store, c->run, command + strlen("lockstep scan "),
-                                      "source");
-    free(command);
+        c->input = ls_store_add_input(c->store, c->run, input, "source");
     if (c->run < 0 || c->input < 0) {
         fprintf(stderr, "lockstep scan: error: %s\n", ls_store_error(c->store));
         return -1;
@@ -251,13 +255,15 @@ int cmd_scan(int argc, char **argv)
     uint32_t nrules = 0;
     char **only = calloc((size_t)argc + 1, sizeof *only);
     const char **entries = calloc((size_t)argc + 1, sizeof *entries);
+    char *command = join("lockstep", argc, argv, 0);    /* before getopt permutes */
+    char *input = NULL;
     int only_count = 0, status = EXIT_USAGE;
     const char *db = "lockstep.db";
     unsigned long long number;
 
     o.model_headers = 1;
     o.limits = (struct engine_limits){ 200000, 16, 8 };
-    if (only == NULL || entries == NULL) {
+    if (only == NULL || entries == NULL || command == NULL) {
         fprintf(stderr, "lockstep scan: error: out of memory\n");
         goto out;
     }
@@ -321,7 +327,12 @@ int cmd_scan(int argc, char **argv)
                          &nrules);
     if (rules == NULL)
         goto out;
-    if (db && !o.dump_cfg && open_store(&c, db, argc - 1, argv + 1, rules, nrules) < 0)
+    input = o.nfiles ? join("", optind + (int)o.nfiles, argv, optind) : strdup(o.build_dir);
+    if (input == NULL) {
+        fprintf(stderr, "lockstep scan: error: out of memory\n");
+        goto out;
+    }
+    if (db && !o.dump_cfg && open_store(&c, db, command, input, rules, nrules) < 0)
         goto out;
 
     struct scan_callbacks cb = { on_diagnostic, on_violation, on_function, NULL, on_dump };
@@ -368,5 +379,7 @@ out:
     free(rules);
     free(only);
     free(entries);
+    free(command);
+    free(input);
     return status;
 }

@@ -15,6 +15,7 @@ static const struct {
     { "compile", cmd_compile, "compile .slic rule specs to C checker modules, dot or JSON" },
     { "rules",   cmd_rules,   "list the rules built into lockstep" },
     { "scan",    cmd_scan,    "check C source code with the rules (source mode)" },
+    { "sim",     cmd_sim,     "run a driver against the kernel model with the rules attached" },
     { "results", cmd_results, "list and filter the results stored by check" },
     { "trace",   cmd_trace,   "convert recorded traces between the text and binary formats" },
 };

@@ -7,7 +7,8 @@
  * One SARIF run object per lockstep run: the tool with the rules the run
  * applied, the invocation (command line, times, status, and the run's
  * diagnostics as notifications) and one result per violation, with the
- * violation's trail as a code flow.  A comparison
+ * violation's error trace (a trail of events, or a path through source
+ * code) as a code flow.  A comparison
  * (--diff A B) is one run object for B: B's violations with baselineState
  * "new" or "unchanged", and A's fixed ones as "absent".
  *
@@ -40,10 +41,9 @@ static const char RUNS_SQL[] =
 
 /* The rules of runs ?1 and ?2 (the same run unless comparing): those the
  * runs applied and any their violations name, one per name (the newest
- * spec version), in name order.  %s is the help column, or NULL in a
- * database that does not store one. */
+ * spec version), in name order. */
 static const char RULES_SQL[] =
-    "SELECT name, severity, summary, model, spec_path, spec_sha256, %s"
+    "SELECT name, severity, summary, model, spec_path, spec_sha256, help"
     "  FROM rules WHERE id IN ("
     "       SELECT max(id) FROM rules WHERE id IN ("
     "              SELECT rule FROM run_rules WHERE run IN (?1, ?2)"
@@ -51,11 +51,7 @@ static const char RULES_SQL[] =
     "        GROUP BY name)"
     " ORDER BY name";
 
-static const char STEPS_SQL[] =
-    "SELECT step, seq, thread, function, point, irql FROM violation_steps"
-    " WHERE violation = ?1 ORDER BY step";
-
-/* What run ?1 reported besides violations (schema 2 and later). */
+/* What run ?1 reported besides violations. */
 static const char DIAGNOSTICS_SQL[] =
     "SELECT d.severity, d.message, i.path, d.line, d.column, d.offset, d.seq, d.thread,"
     "       d.text"
@@ -68,18 +64,19 @@ struct sarif {
     struct results *r;
     const struct results_filter *f;
     struct cli_json w;
-    sqlite3_stmt *runs, *rules, *steps, *violations;
-    sqlite3_stmt *diagnostics;      /* NULL in a schema-1 database           */
+    sqlite3_stmt *runs, *rules, *steps, *violations, *diagnostics;
     char **rule_names;              /* owned, rule_count of them, sorted     */
     size_t rule_count;
     long long new_results;
 };
 
-/* One step of a trail, copied out of the steps statement. */
+/* One step of an error trace, copied out of the steps statement: an event
+ * of a trail, or with a kind a step of a source path. */
 struct step {
-    long long number, seq, irql;
+    long long number, seq, irql, line, column;  /* line, column: 0 unknown */
     bool has_irql, exit;
     char *thread, *function;        /* owned; NULL when unknown              */
+    char *file, *kind, *text;       /* owned; NULL when unknown or an event  */
 };
 
 static const char *text(sqlite3_stmt *s, int i)
@@ -90,16 +87,6 @@ static const char *text(sqlite3_stmt *s, int i)
 static bool is_null(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL;
-}
-
-/* SARIF level of a rule severity: SARIF's own names pass, anything else is
- * "warning" (SARIF's default level). */
-static const char *level(const char *severity)
-{
-    if (severity && (strcmp(severity, "error") == 0 || strcmp(severity, "note") == 0 ||
-                     strcmp(severity, "none") == 0))
-        return severity;
-    return "warning";
 }
 
 /* ---- small writers --------------------------------------------------------- */
@@ -186,11 +173,12 @@ static int physical_region(struct sarif *x, const char *file, long long line,
     return 0;
 }
 
-/* "physicalLocation": file (as a URI) and, when line >= 1, the line.
- * 0 or -1 (out of memory). */
-static int physical_location(struct sarif *x, const char *file, bool has_line, long long line)
+/* The "physicalLocation" of the violation in the current row of v (which
+ * has a file).  0 or -1. */
+static int violation_location(struct sarif *x, sqlite3_stmt *v)
 {
-    return physical_region(x, file, has_line ? line : 0, 0, -1);
+    return physical_region(x, text(v, RV_FILE), sqlite3_column_int64(v, RV_LINE),
+                           sqlite3_column_int64(v, RV_COLUMN), -1);
 }
 
 /* "logicalLocations": [the function], when it is known. */
@@ -260,7 +248,7 @@ static void rule_descriptor(struct cli_json *w, sqlite3_stmt *s)
     }
     cli_json_key(w, "defaultConfiguration");
     cli_json_open(w, '{');
-    member_str(w, "level", level(text(s, 1)));
+    member_str(w, "level", results_level(text(s, 1)));
     cli_json_close(w);
     cli_json_key(w, "properties");
     cli_json_open(w, '{');
@@ -326,8 +314,18 @@ static void free_steps(struct step *steps, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(steps[i].thread);
         free(steps[i].function);
+        free(steps[i].file);
+        free(steps[i].kind);
+        free(steps[i].text);
     }
     free(steps);
+}
+
+/* A copy of column i of s in *out (NULL for NULL); false when out of memory. */
+static bool copy_text(sqlite3_stmt *s, int i, char **out)
+{
+    *out = text(s, i) ? strdup(text(s, i)) : NULL;
+    return *out || !text(s, i);
 }
 
 /* Read the trail of violation id into *out (*count steps; *out NULL when
@@ -351,15 +349,17 @@ static int read_steps(struct sarif *x, int64_t id, struct step **out, size_t *co
         }
         struct step *t = &steps[n++];
         *t = (struct step){
-            .number = sqlite3_column_int64(s, 0),
-            .seq = sqlite3_column_int64(s, 1),
-            .irql = sqlite3_column_int64(s, 5),
-            .has_irql = !is_null(s, 5),
-            .exit = text(s, 4) && strcmp(text(s, 4), "exit") == 0,
-            .thread = text(s, 2) ? strdup(text(s, 2)) : NULL,
-            .function = text(s, 3) ? strdup(text(s, 3)) : NULL,
+            .number = sqlite3_column_int64(s, RS_STEP),
+            .seq = sqlite3_column_int64(s, RS_SEQ),
+            .irql = sqlite3_column_int64(s, RS_IRQL),
+            .line = sqlite3_column_int64(s, RS_LINE),
+            .column = sqlite3_column_int64(s, RS_COLUMN),
+            .has_irql = !is_null(s, RS_IRQL),
+            .exit = text(s, RS_POINT) && strcmp(text(s, RS_POINT), "exit") == 0,
         };
-        if ((text(s, 2) && !t->thread) || (text(s, 3) && !t->function))
+        if (!copy_text(s, RS_THREAD, &t->thread) || !copy_text(s, RS_FUNCTION, &t->function) ||
+            !copy_text(s, RS_FILE, &t->file) || !copy_text(s, RS_KIND, &t->kind) ||
+            !copy_text(s, RS_TEXT, &t->text))
             goto oom;
         rc = SQLITE_OK;
     }
@@ -382,31 +382,51 @@ static bool same_thread(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* One threadFlowLocation: the event, its thread, function, entry or exit
- * and IRQL; the triggering event (seq of the violation) also gets the
- * violation's source location.  0 or -1. */
+/* The SARIF threadFlowLocation kind of a step: an event is a call (entry)
+ * or a return (exit); a source step's kind is SARIF's own word but for
+ * entry (of the entry point: "enter") and event (a call the rule sees). */
+static const char *flow_kind(const struct step *t)
+{
+    if (!t->kind)
+        return t->exit ? "return" : "call";
+    if (strcmp(t->kind, "entry") == 0)
+        return "enter";
+    return strcmp(t->kind, "event") == 0 ? "call" : t->kind;
+}
+
+/* One threadFlowLocation: the step, its thread, function, entry or exit
+ * (or kind) and IRQL.  A source step has its own source location; the
+ * triggering event of a trail (seq of the violation) gets the violation's.
+ * 0 or -1. */
 static int thread_flow_location(struct sarif *x, const struct step *t, sqlite3_stmt *v)
 {
     struct cli_json *w = &x->w;
-    char message[512], irql[24] = "";
-    if (t->has_irql)
-        snprintf(irql, sizeof irql, " at IRQL %lld", t->irql);
-    snprintf(message, sizeof message, "%s of %s%s (event %lld%s%s).",
-             t->exit ? "Exit" : "Entry", t->function ? t->function : "an unknown function",
-             irql, t->seq, t->thread ? " on " : "", t->thread ? t->thread : "");
+    char message[4200], irql[24] = "";
+    if (t->kind) {
+        results_step_text(message, sizeof message, t->kind, t->function, t->text);
+    } else {
+        if (t->has_irql)
+            snprintf(irql, sizeof irql, " at IRQL %lld", t->irql);
+        snprintf(message, sizeof message, "%s of %s%s (event %lld%s%s).",
+                 t->exit ? "Exit" : "Entry", t->function ? t->function : "an unknown function",
+                 irql, t->seq, t->thread ? " on " : "", t->thread ? t->thread : "");
+    }
     cli_json_open(w, '{');
     cli_json_key(w, "location");
     cli_json_open(w, '{');
-    if (t->seq == sqlite3_column_int64(v, RV_SEQ) && text(v, RV_FILE) &&
-        physical_location(x, text(v, RV_FILE), !is_null(v, RV_LINE),
-                          sqlite3_column_int64(v, RV_LINE)) < 0)
+    int located = 0;
+    if (t->file)
+        located = physical_region(x, t->file, t->line, t->column, -1);
+    else if (!t->kind && t->seq == sqlite3_column_int64(v, RV_SEQ) && text(v, RV_FILE))
+        located = violation_location(x, v);
+    if (located < 0)
         return -1;
     logical_locations(w, t->function);
     member_text(w, "message", message);
     cli_json_close(w);
     cli_json_key(w, "kinds");
     cli_json_open(w, '[');
-    cli_json_str(w, t->exit ? "return" : "call");
+    cli_json_str(w, flow_kind(t));
     cli_json_close(w);
     if (t->has_irql) {
         snprintf(irql, sizeof irql, "%lld", t->irql);
@@ -421,7 +441,7 @@ static int thread_flow_location(struct sarif *x, const struct step *t, sqlite3_s
     member_int(w, "seq", t->seq);
     if (t->thread)
         member_str(w, "thread", t->thread);
-    member_str(w, "point", t->exit ? "exit" : "entry");
+    member_str(w, "point", t->kind ? t->kind : t->exit ? "exit" : "entry");
     if (t->has_irql)
         member_int(w, "irql", t->irql);
     cli_json_close(w);
@@ -429,10 +449,10 @@ static int thread_flow_location(struct sarif *x, const struct step *t, sqlite3_s
     return 0;
 }
 
-/* "codeFlows": the trail of the violation in the current row of v, one
- * threadFlow per thread (in order of first appearance), executionOrder
- * giving the order across threads.  Nothing when the trail is empty.
- * 0 or -1. */
+/* "codeFlows": the error trace of the violation in the current row of v,
+ * one threadFlow per thread (in order of first appearance; a source path
+ * has one, without id), executionOrder giving the order across threads.
+ * Nothing when the trace is empty.  0 or -1. */
 static int code_flows(struct sarif *x, sqlite3_stmt *v)
 {
     struct step *steps;
@@ -446,8 +466,15 @@ static int code_flows(struct sarif *x, sqlite3_stmt *v)
     cli_json_key(w, "codeFlows");
     cli_json_open(w, '[');
     cli_json_open(w, '{');
-    member_text(w, "message", "The events of the rule instance that led to the violation, "
-                              "oldest first; the last one triggered it.");
+    if (text(v, RV_ENTRY)) {
+        char message[4200];
+        snprintf(message, sizeof message, "The path from entry point %s to the violation, "
+                 "step by step; the last step triggered it.", text(v, RV_ENTRY));
+        member_text(w, "message", message);
+    } else {
+        member_text(w, "message", "The events of the rule instance that led to the "
+                                  "violation, oldest first; the last one triggered it.");
+    }
     cli_json_key(w, "threadFlows");
     cli_json_open(w, '[');
     for (size_t i = 0; i < n && status == 0; i++) {
@@ -488,14 +515,12 @@ static int result(struct sarif *x, sqlite3_stmt *v)
     member_str(w, "ruleId", rule);
     if (index >= 0)
         member_int(w, "ruleIndex", index);
-    member_str(w, "level", level(text(v, RV_SEVERITY)));
+    member_str(w, "level", results_level(text(v, RV_SEVERITY)));
     member_text(w, "message", message && *message ? message : "The rule was violated.");
     cli_json_key(w, "locations");
     cli_json_open(w, '[');
     cli_json_open(w, '{');
-    if (text(v, RV_FILE) &&
-        physical_location(x, text(v, RV_FILE), !is_null(v, RV_LINE),
-                          sqlite3_column_int64(v, RV_LINE)) < 0)
+    if (text(v, RV_FILE) && violation_location(x, v) < 0)
         return -1;
     logical_locations(w, text(v, RV_FUNCTION));
     cli_json_key(w, "properties");
@@ -525,6 +550,10 @@ static int result(struct sarif *x, sqlite3_stmt *v)
     member_int(w, "run", sqlite3_column_int64(v, RV_RUN));
     if (text(v, RV_INSTANCE_KEY))
         member_str(w, "instanceKey", text(v, RV_INSTANCE_KEY));
+    if (text(v, RV_ENTRY))
+        member_str(w, "entry", text(v, RV_ENTRY));
+    if (text(v, RV_SCHEDULE))
+        member_str(w, "schedule", text(v, RV_SCHEDULE));
     cli_json_close(w);
     cli_json_close(w);
     return 0;
@@ -566,7 +595,7 @@ static int notification(struct sarif *x, sqlite3_stmt *d)
     struct cli_json *w = &x->w;
     const char *input = text(d, 2);
     cli_json_open(w, '{');
-    member_str(w, "level", level(text(d, 0)));
+    member_str(w, "level", results_level(text(d, 0)));
     member_text(w, "message", text(d, 1));
     if (input) {
         cli_json_key(w, "locations");
@@ -600,14 +629,11 @@ static int notifications(struct sarif *x, int64_t run, bool running)
 {
     struct cli_json *w = &x->w;
     sqlite3_stmt *d = x->diagnostics;
-    int rc = SQLITE_DONE;
     bool open = false;
-    if (d) {
-        sqlite3_reset(d);
-        rc = sqlite3_bind_int64(d, 1, run);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(d);
-    }
+    sqlite3_reset(d);
+    int rc = sqlite3_bind_int64(d, 1, run);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(d);
     if (running || rc == SQLITE_ROW) {
         cli_json_key(w, "toolExecutionNotifications");
         cli_json_open(w, '[');
@@ -691,40 +717,14 @@ static int write_run(struct sarif *x)
     return 0;
 }
 
-/* *yes gets whether the count query sql finds anything.  0 or -1. */
-static int schema_has(struct results *r, const char *sql, bool *yes)
-{
-    sqlite3_stmt *s;
-    if (results_prepare(r, sql, &s) < 0)
-        return -1;
-    int rc = sqlite3_step(s);
-    *yes = rc == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW) {
-        results_sql_error(r, rc);
-        return -1;
-    }
-    return 0;
-}
-
 int results_sarif(struct results *r, const struct results_filter *f, long long *new_results)
 {
     struct sarif x = { .r = r, .f = f };
     int status = -1, rc;
-    bool has_help, has_diagnostics;
-    /* a database that stores a rule's help link has a rules.help column;
-     * diagnostics came with schema 2 */
-    if (schema_has(r, "SELECT count(*) FROM pragma_table_info('rules') WHERE name = 'help'",
-                   &has_help) < 0 ||
-        schema_has(r, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                      " AND name = 'diagnostics'", &has_diagnostics) < 0)
-        return -1;
-    char rules_sql[sizeof RULES_SQL + 8];
-    snprintf(rules_sql, sizeof rules_sql, RULES_SQL, has_help ? "help" : "NULL");
     if (results_prepare(r, RUNS_SQL, &x.runs) < 0 ||
-        results_prepare(r, rules_sql, &x.rules) < 0 ||
-        results_prepare(r, STEPS_SQL, &x.steps) < 0 ||
-        (has_diagnostics && results_prepare(r, DIAGNOSTICS_SQL, &x.diagnostics) < 0) ||
+        results_prepare(r, RULES_SQL, &x.rules) < 0 ||
+        results_prepare(r, results_steps_sql, &x.steps) < 0 ||
+        results_prepare(r, DIAGNOSTICS_SQL, &x.diagnostics) < 0 ||
         results_violations(r, f, &x.violations) < 0)
         goto done;
     rc = f->run >= 0 ? sqlite3_bind_int64(x.runs, 1, f->run) : sqlite3_bind_null(x.runs, 1);

@@ -24,17 +24,13 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <pwd.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cc_cache.h"
 #include "compile.h"
 #include "emit.h"
 #include "parse.h"
@@ -46,14 +42,6 @@
 /* Flags every module is built with, after the words of $CC.  Warnings stay
  * the compiler's default and are shown only when the build fails. */
 static const char *const cc_flags[] = { "-std=c11", "-O2", "-fPIC", "-shared" };
-
-/* The trailer appended to each cached object: magic, then the SHA-256 of
- * the object's bytes followed by the cache key. */
-static const char trailer_magic[8] = { 'l', 's', 'r', 'u', 'l', 'e', '0', '1' };
-#define TRAILER_SIZE (sizeof trailer_magic + 32)
-
-/* Largest cached object read back for checking (modules are ~20 KB). */
-#define MAX_OBJECT_SIZE (64u * 1024 * 1024)
 
 /* A --spec or --rules argument. */
 struct source {
@@ -81,9 +69,7 @@ struct user_rules {
     int source_count, source_cap;
     struct spec *specs;
     int spec_count, spec_cap;
-    char *cc_text;                  /* copy of $CC, split in place (owned)   */
-    char **cc;                      /* its words, NULL-terminated (owned)    */
-    int cc_count;
+    struct cc_command cc;           /* $CC                                   */
     char *cache;                    /* <cache>/rules (owned)                 */
     const struct ls_rule **list;    /* NULL-terminated (owned)               */
 };
@@ -91,18 +77,6 @@ struct user_rules {
 static void out_of_memory(void)
 {
     fprintf(stderr, ERR "out of memory\n");
-}
-
-/* malloc'd printf; NULL when out of memory. */
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    char *s;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
 }
 
 struct user_rules *user_rules_new(void)
@@ -199,7 +173,7 @@ static int add_dir(struct user_rules *u, const char *dir)
         size_t len = strlen(dir);
         const char *sep = len > 0 && dir[len - 1] == '/' ? "" : "/";
         for (size_t i = 0; i < count && rc == 0; i++)
-            rc = add_spec(u, format("%s%s%s", dir, sep, names[i]));
+            rc = add_spec(u, cc_format("%s%s%s", dir, sep, names[i]));
     }
     if (rc == -1)
         out_of_memory();
@@ -215,7 +189,7 @@ static int emit_module(struct spec *s, const struct ast_rule *rule)
 {
     s->name = strdup(rule->name);
     memcpy(s->sha256, rule->spec_sha256, sizeof s->sha256);
-    char *c_name = format("%s.c", rule->name);
+    char *c_name = cc_format("%s.c", rule->name);
     FILE *c = open_memstream(&s->c_text, &s->c_size);
     FILE *h = open_memstream(&s->h_text, &s->h_size);
     int rc = s->name && c_name && c && h ? 0 : -1;
@@ -252,22 +226,6 @@ static int compile_one(struct spec *s, const struct parse_options *popt)
     return rc;
 }
 
-/* Split $CC (default "cc") into words at blanks: no shell, no quoting. */
-static int split_cc(struct user_rules *u)
-{
-    const char *cc = getenv("CC");
-    if (!cc || strspn(cc, " \t") == strlen(cc))
-        cc = "cc";
-    u->cc_text = strdup(cc);
-    u->cc = calloc(strlen(cc) / 2 + 2, sizeof *u->cc);
-    if (!u->cc_text || !u->cc)
-        return -1;
-    char *save = NULL;
-    for (char *w = strtok_r(u->cc_text, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-        u->cc[u->cc_count++] = w;
-    return 0;
-}
-
 /* The key: SHA-256 over the contract version, the compiler command line
  * and each input file as "name size\n" + bytes (the sizes make the
  * concatenation unambiguous). */
@@ -278,8 +236,8 @@ static void compute_key(const struct user_rules *u, struct spec *s)
     sha256_init(&h);
     int n = snprintf(line, sizeof line, "lockstep user rule, abi %d\ncc", LS_RULE_ABI);
     sha256_update(&h, line, (size_t)n);
-    for (int i = 0; i < u->cc_count; i++)
-        sha256_update(&h, u->cc[i], strlen(u->cc[i]) + 1);
+    for (int i = 0; i < u->cc.count; i++)
+        sha256_update(&h, u->cc.words[i], strlen(u->cc.words[i]) + 1);
     for (size_t i = 0; i < sizeof cc_flags / sizeof *cc_flags; i++)
         sha256_update(&h, cc_flags[i], strlen(cc_flags[i]) + 1);
     const struct { const char *name; const void *text; size_t size; } files[] = {
@@ -298,130 +256,6 @@ static void compute_key(const struct user_rules *u, struct spec *s)
         snprintf(s->key + 2 * i, 3, "%02x", digest[i]);
 }
 
-/* mkdir -p with mode 0700 for the directories it creates.  Returns 0, or
- * -1 with errno set. */
-static int make_dirs(char *path)
-{
-    for (char *p = path + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        int rc = mkdir(path, 0700);
-        *p = c;
-        if (rc != 0 && errno != EEXIST)
-            return -1;
-        if (c == '\0')
-            return 0;
-    }
-}
-
-/* Find, create and vet the cache: $LOCKSTEP_CACHE, else
- * $XDG_CACHE_HOME/lockstep, else ~/.cache/lockstep; modules live in its
- * rules/ directory, which must be ours and writable by nobody else (we
- * dlopen what is in it).  Sets u->cache; returns 0, or -1 after
- * reporting. */
-static int open_cache(struct user_rules *u)
-{
-    const char *env = getenv("LOCKSTEP_CACHE");
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    if (!home || !*home) {
-        struct passwd *pw = getpwuid(geteuid());
-        home = pw ? pw->pw_dir : NULL;
-    }
-    if (env && *env)
-        u->cache = format("%s/rules", env);
-    else if (xdg && xdg[0] == '/')
-        u->cache = format("%s/lockstep/rules", xdg);
-    else if (home && *home)
-        u->cache = format("%s/.cache/lockstep/rules", home);
-    else {
-        fprintf(stderr, ERR "no cache directory for compiled rules: set LOCKSTEP_CACHE\n");
-        return -1;
-    }
-    if (!u->cache) {
-        out_of_memory();
-        return -1;
-    }
-    struct stat st;
-    if (make_dirs(u->cache) != 0 || lstat(u->cache, &st) != 0) {
-        fprintf(stderr, ERR "cannot create the rule cache '%s': %s\n", u->cache, strerror(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
-        fprintf(stderr, ERR "the rule cache '%s' must be a directory owned by you and "
-                        "writable by nobody else\n", u->cache);
-        return -1;
-    }
-    return 0;
-}
-
-/* The SHA-256 of data followed by key: what an object's trailer holds. */
-static void trailer_digest(const void *data, size_t size, const char *key,
-                           unsigned char digest[32])
-{
-    struct sha256 h;
-    sha256_init(&h);
-    sha256_update(&h, data, size);
-    sha256_update(&h, key, strlen(key));
-    sha256_final(&h, digest);
-}
-
-/* Read the whole regular file at path into a malloc'd buffer.  Returns it,
- * or NULL with *why set (errno text or a description). */
-static char *read_object(const char *path, size_t *size, const char **why)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    char *buf = NULL;
-    *why = NULL;
-    if (fd < 0 || fstat(fd, &st) != 0)
-        *why = strerror(errno);
-    else if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())
-        *why = "not a regular file owned by you";
-    else if (st.st_size > MAX_OBJECT_SIZE)
-        *why = "too large";
-    else if (!(buf = malloc((size_t)st.st_size + 1)))
-        *why = "out of memory";
-    else {
-        size_t got = 0;
-        for (ssize_t n = 1; n > 0 && got < (size_t)st.st_size; got += n > 0 ? (size_t)n : 0)
-            n = read(fd, buf + got, (size_t)st.st_size - got);
-        if (got != (size_t)st.st_size)
-            *why = "cannot be read";
-        *size = got;
-    }
-    if (fd >= 0)
-        close(fd);
-    if (*why) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-/* Is the cached object whole: does its trailer match its bytes and key? */
-static const char *check_trailer(const char *path, const char *key)
-{
-    size_t size = 0;
-    const char *why;
-    char *buf = read_object(path, &size, &why);
-    if (!buf)
-        return why;
-    unsigned char digest[32];
-    if (size < TRAILER_SIZE || memcmp(buf + size - TRAILER_SIZE, trailer_magic,
-                                      sizeof trailer_magic) != 0)
-        why = "no lockstep trailer (truncated or not written by lockstep)";
-    else {
-        trailer_digest(buf, size - TRAILER_SIZE, key, digest);
-        if (memcmp(buf + size - 32, digest, 32) != 0)
-            why = "checksum mismatch (damaged)";
-    }
-    free(buf);
-    return why;
-}
-
 /* Load s's module from the cache.  Returns 1 when loaded, 0 when there is
  * no entry, -1 when the entry is unusable (*why says why; nothing stays
  * loaded). */
@@ -429,14 +263,14 @@ static int open_module(struct spec *s, const char **why)
 {
     if (access(s->object, F_OK) != 0 && errno == ENOENT)
         return 0;
-    if ((*why = check_trailer(s->object, s->key)) != NULL)
+    if ((*why = cc_check_entry(s->object, s->key)) != NULL)
         return -1;
     s->handle = dlopen(s->object, RTLD_NOW | RTLD_LOCAL);
     if (!s->handle) {
         *why = dlerror();
         return -1;
     }
-    char *symbol = format("ls_rule_%s", s->name);
+    char *symbol = cc_format("ls_rule_%s", s->name);
     const struct ls_rule *r = symbol ? dlsym(s->handle, symbol) : NULL;
     free(symbol);
     if (!r)
@@ -460,13 +294,13 @@ static void remove_build_dir(struct spec *s)
 {
     const char *files[] = { ".c", ".h", ".so", "lockstep/rule.h", "cc.log" };
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        char *p = files[i][0] == '.' ? format("%s/%s%s", s->build_dir, s->name, files[i])
-                                     : format("%s/%s", s->build_dir, files[i]);
+        char *p = files[i][0] == '.' ? cc_format("%s/%s%s", s->build_dir, s->name, files[i])
+                                     : cc_format("%s/%s", s->build_dir, files[i]);
         if (p)
             unlink(p);
         free(p);
     }
-    char *inc = format("%s/lockstep", s->build_dir);
+    char *inc = cc_format("%s/lockstep", s->build_dir);
     if (inc)
         rmdir(inc);
     free(inc);
@@ -475,29 +309,12 @@ static void remove_build_dir(struct spec *s)
     s->build_dir = NULL;
 }
 
-/* Create path exclusively and write data to it; 0, or -1 with errno set. */
-static int write_file(const char *path, const void *data, size_t size)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    size_t done = 0;
-    for (ssize_t n = 1; n > 0 && done < size; done += n > 0 ? (size_t)n : 0)
-        n = write(fd, (const char *)data + done, size - done);
-    int saved = errno;
-    if (close(fd) != 0 || done != size) {
-        errno = done != size ? saved : errno;
-        return -1;
-    }
-    return 0;
-}
-
 /* Write s's sources into a new private build directory in the cache and
  * start the compiler on them (no shell; its output goes to cc.log).
  * Returns 0, or -1 after reporting. */
 static int build_start(struct user_rules *u, struct spec *s)
 {
-    s->build_dir = format("%s/build-XXXXXX", u->cache);
+    s->build_dir = cc_format("%s/build-XXXXXX", u->cache);
     if (!s->build_dir || !mkdtemp(s->build_dir)) {
         fprintf(stderr, ERR "cannot create a build directory in '%s': %s\n", u->cache,
                 s->build_dir ? strerror(errno) : "out of memory");
@@ -505,28 +322,28 @@ static int build_start(struct user_rules *u, struct spec *s)
         s->build_dir = NULL;
         return -1;
     }
-    char *c = format("%s/%s.c", s->build_dir, s->name);
-    char *h = format("%s/%s.h", s->build_dir, s->name);
-    char *inc = format("%s/lockstep", s->build_dir);
-    char *rule_h = format("%s/lockstep/rule.h", s->build_dir);
-    char *so = format("%s/%s.so", s->build_dir, s->name);
-    char *log = format("%s/cc.log", s->build_dir);
-    const char **argv = calloc((size_t)u->cc_count + 16, sizeof *argv);
+    char *c = cc_format("%s/%s.c", s->build_dir, s->name);
+    char *h = cc_format("%s/%s.h", s->build_dir, s->name);
+    char *inc = cc_format("%s/lockstep", s->build_dir);
+    char *rule_h = cc_format("%s/lockstep/rule.h", s->build_dir);
+    char *so = cc_format("%s/%s.so", s->build_dir, s->name);
+    char *log = cc_format("%s/cc.log", s->build_dir);
+    const char **argv = calloc((size_t)u->cc.count + 16, sizeof *argv);
     int rc = -1;
     if (!c || !h || !inc || !rule_h || !so || !log || !argv) {
         out_of_memory();
         goto done;
     }
-    if (write_file(c, s->c_text, s->c_size) != 0 || write_file(h, s->h_text, s->h_size) != 0
+    if (cc_write_file(c, s->c_text, s->c_size) != 0 || cc_write_file(h, s->h_text, s->h_size) != 0
         || mkdir(inc, 0700) != 0
-        || write_file(rule_h, user_rules_rule_h, user_rules_rule_h_size) != 0) {
+        || cc_write_file(rule_h, user_rules_rule_h, user_rules_rule_h_size) != 0) {
         fprintf(stderr, ERR "cannot write the module of '%s' into '%s': %s\n",
                 s->path, s->build_dir, strerror(errno));
         goto done;
     }
     int argc = 0;
-    for (int i = 0; i < u->cc_count; i++)
-        argv[argc++] = u->cc[i];
+    for (int i = 0; i < u->cc.count; i++)
+        argv[argc++] = u->cc.words[i];
     for (size_t i = 0; i < sizeof cc_flags / sizeof *cc_flags; i++)
         argv[argc++] = cc_flags[i];
     argv[argc++] = "-I";
@@ -535,19 +352,7 @@ static int build_start(struct user_rules *u, struct spec *s)
     argv[argc++] = so;
     argv[argc++] = c;
 
-    posix_spawn_file_actions_t fa;
-    int err = posix_spawn_file_actions_init(&fa);
-    if (err == 0) {
-        err = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        if (err == 0)
-            err = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
-                                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (err == 0)
-            err = posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-        if (err == 0)
-            err = posix_spawnp(&s->pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-        posix_spawn_file_actions_destroy(&fa);
-    }
+    int err = cc_spawn(argv, log, NULL, &s->pid);
     if (err != 0) {
         s->pid = 0;
         fprintf(stderr, ERR "cannot run the C compiler '%s': %s (set CC to a C compiler)\n",
@@ -568,78 +373,24 @@ done:
     return rc;
 }
 
-/* Print the compiler's output from s's build directory to stderr. */
-static void show_log(const struct spec *s)
-{
-    char *log = format("%s/cc.log", s->build_dir);
-    FILE *f = log ? fopen(log, "r") : NULL;
-    if (f) {
-        char buf[4096];
-        for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
-            fwrite(buf, 1, n, stderr);
-        fclose(f);
-    }
-    free(log);
-}
-
-/* Append the trailer to the object just built and rename it into the
- * cache.  Returns 0, or -1 with errno set. */
-static int publish(const struct spec *s)
-{
-    char *so = format("%s/%s.so", s->build_dir, s->name);
-    size_t size = 0;
-    const char *why;
-    char *buf = so ? read_object(so, &size, &why) : NULL;
-    int rc = -1;
-    if (buf) {
-        unsigned char trailer[TRAILER_SIZE];
-        memcpy(trailer, trailer_magic, sizeof trailer_magic);
-        trailer_digest(buf, size, s->key, trailer + sizeof trailer_magic);
-        int fd = open(so, O_WRONLY | O_APPEND | O_CLOEXEC);
-        if (fd >= 0) {
-            ssize_t n = write(fd, trailer, sizeof trailer);
-            if (close(fd) == 0 && n == (ssize_t)sizeof trailer)
-                rc = 0;
-            else if (n >= 0)
-                errno = EIO;
-        }
-        if (rc == 0)
-            rc = rename(so, s->object);
-    } else if (so) {
-        errno = EIO;
-    } else {
-        errno = ENOMEM;
-    }
-    free(buf);
-    free(so);
-    return rc;
-}
-
 /* Wait for s's compiler, publish its object, remove the build directory.
  * Returns 0, or -1 after reporting (with the compiler's output). */
 static int build_finish(const struct user_rules *u, struct spec *s)
 {
-    int status = 0, rc = -1;
-    pid_t done;
-    while ((done = waitpid(s->pid, &status, 0)) < 0 && errno == EINTR)
-        continue;
+    char *log = cc_format("%s/cc.log", s->build_dir);
+    char *what = cc_format("the module of '%s'", s->path);
+    char *so = cc_format("%s/%s.so", s->build_dir, s->name);
+    int rc = -1;
+    if (!log || !what || !so)
+        out_of_memory();
+    else if ((rc = cc_wait(s->pid, ERR, what, u->cc.words[0], log)) == 0
+             && (rc = cc_publish(so, s->object, s->key)) != 0)
+        fprintf(stderr, ERR "cannot store the module of '%s' in '%s': %s\n",
+                s->path, u->cache, strerror(errno));
     s->pid = 0;
-    if (done < 0) {
-        fprintf(stderr, ERR "cannot wait for the C compiler: %s\n", strerror(errno));
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        if ((rc = publish(s)) != 0)
-            fprintf(stderr, ERR "cannot store the module of '%s' in '%s': %s\n",
-                    s->path, u->cache, strerror(errno));
-    } else {
-        fprintf(stderr, ERR "cannot build the module of '%s': '%s' ", s->path, u->cc[0]);
-        if (WIFEXITED(status))
-            fprintf(stderr, "exited with status %d", WEXITSTATUS(status));
-        else
-            fprintf(stderr, "was killed by signal %d", WTERMSIG(status));
-        fputs(WIFEXITED(status) && WEXITSTATUS(status) == 127
-              ? " (is CC a C compiler?)\n" : "\n", stderr);
-        show_log(s);
-    }
+    free(log);
+    free(what);
+    free(so);
     remove_build_dir(s);
     return rc;
 }
@@ -717,17 +468,17 @@ int user_rules_load(struct user_rules *u)
     }
     if (check_names(u) != 0)
         return -1;
-    if (split_cc(u) != 0) {
+    if (cc_command_init(&u->cc) != 0) {
         out_of_memory();
         return -1;
     }
-    if (open_cache(u) != 0)
+    if (!(u->cache = cc_cache_dir("rules", "rule", ERR)))
         return -1;
 
     for (int i = 0; i < u->spec_count; i++) {
         struct spec *s = &u->specs[i];
         compute_key(u, s);
-        if (!(s->object = format("%s/%s.so", u->cache, s->key))) {
+        if (!(s->object = cc_format("%s/%s.so", u->cache, s->key))) {
             out_of_memory();
             return -1;
         }
@@ -779,8 +530,7 @@ void user_rules_free(struct user_rules *u)
     }
     free(u->specs);
     free(u->sources);
-    free(u->cc_text);
-    free(u->cc);
+    cc_command_free(&u->cc);
     free(u->cache);
     free(u->list);
     free(u);

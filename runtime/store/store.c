@@ -2,11 +2,16 @@
  * store.c — the results database (lockstep/store.h) on SQLite.
  *
  * Every statement is prepared once, at open; rows are written with
- * bind/step/reset.  Violations are written inside an explicit transaction
- * that commits every LS_STORE_BATCH rows (violations and diagnostics
- * together) and whenever the caller finishes
+ * bind/step/reset.  Violations (of traces, simulation and source paths),
+ * diagnostics and functions are written inside an explicit transaction
+ * that commits every LS_STORE_BATCH rows and whenever the caller finishes
  * an input, a run, or closes the store.  Every SQLite return code is
  * checked and sqlite3_errmsg() is carried into the handle's error text.
+ *
+ * The schema grows by versions: a new file gets version 1 and every
+ * addition since, an older file the additions it lacks, in one transaction.
+ * A read-only connection cannot upgrade, so it shows an older file in the
+ * current shape through temporary views instead.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -114,9 +119,71 @@ static const char SCHEMA_V2_ADDITIONS[] =
     "CREATE INDEX diagnostics_run ON diagnostics(run);\n"
     "PRAGMA user_version = 2;\n";
 
+/* Schema 3 adds source mode and simulation: where in a line a violation
+ * is, the entry point its path started from, the schedule that reached it,
+ * source locations and text for each step, and the functions a scan
+ * analysed or skipped.  violation_steps is rebuilt (SQLite cannot alter a
+ * CHECK) so that point may also be a source-mode step kind. */
+static const char SCHEMA_V3_ADDITIONS[] =
+    "ALTER TABLE violations ADD COLUMN column INTEGER;\n"
+    "ALTER TABLE violations ADD COLUMN entry TEXT;\n"
+    "ALTER TABLE violations ADD COLUMN schedule TEXT;\n"
+    "CREATE TABLE violation_steps_v3 (\n"
+    "  violation INTEGER NOT NULL REFERENCES violations(id),\n"
+    "  step INTEGER NOT NULL,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  thread TEXT,\n"
+    "  function TEXT,\n"
+    "  point TEXT NOT NULL\n"
+    "    CHECK (point IN ('entry','exit','call','return','branch','event')),\n"
+    "  irql INTEGER,\n"
+    "  file TEXT,\n"
+    "  line INTEGER,\n"
+    "  column INTEGER,\n"
+    "  kind TEXT,\n"
+    "  text TEXT,\n"
+    "  PRIMARY KEY (violation, step)\n"
+    ");\n"
+    "INSERT INTO violation_steps_v3 (violation, step, seq, thread, function, point, irql)\n"
+    "  SELECT violation, step, seq, thread, function, point, irql FROM violation_steps;\n"
+    "DROP TABLE violation_steps;\n"
+    "ALTER TABLE violation_steps_v3 RENAME TO violation_steps;\n"
+    "CREATE TABLE functions (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  run INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  input INTEGER REFERENCES inputs(id),\n"
+    "  name TEXT NOT NULL,\n"
+    "  file TEXT,\n"
+    "  line INTEGER,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('analysed','skipped','gave-up')),\n"
+    "  reason TEXT,\n"
+    "  entry INTEGER NOT NULL DEFAULT 0,\n"
+    "  states INTEGER\n"
+    ");\n"
+    "CREATE INDEX functions_run ON functions(run);\n"
+    "PRAGMA user_version = 3;\n";
+
+/* For readers of an older file: what each version lacks, as temporary
+ * objects of the read-only connection (the file is not touched) named like
+ * the tables they stand for, which they hide.  Missing columns read as
+ * NULL, missing tables are empty. */
+static const char READ_AS_V2[] =
+    "CREATE TEMP VIEW rules AS SELECT *, NULL AS help FROM main.rules;\n"
+    "CREATE TEMP TABLE diagnostics (id, run, input, severity, line, column, offset, seq,\n"
+    "                               thread, message, text);\n";
+static const char READ_AS_V3[] =
+    "CREATE TEMP VIEW violations AS\n"
+    "  SELECT *, NULL AS column, NULL AS entry, NULL AS schedule FROM main.violations;\n"
+    "CREATE TEMP VIEW violation_steps AS\n"
+    "  SELECT *, NULL AS file, NULL AS line, NULL AS column, NULL AS kind, NULL AS text\n"
+    "    FROM main.violation_steps;\n"
+    "CREATE TEMP TABLE functions (id, run, input, name, file, line, status, reason, entry,\n"
+    "                             states);\n";
+
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_RUN, S_RULE_INSERT, S_RULE_GET, S_RUN_RULE,
-    S_INPUT, S_VIOLATION, S_STEP, S_DIAGNOSTIC, S_FINISH_INPUT, S_STATS, S_END_RUN, S_COUNT
+    S_INPUT, S_VIOLATION, S_STEP, S_DIAGNOSTIC, S_FUNCTION, S_FINISH_INPUT, S_STATS, S_END_RUN,
+    S_COUNT
 };
 
 static const char *const SQL[S_COUNT] = {
@@ -131,13 +198,17 @@ static const char *const SQL[S_COUNT] = {
     [S_RUN_RULE] = "INSERT OR IGNORE INTO run_rules (run, rule) VALUES (?1, ?2)",
     [S_INPUT] = "INSERT INTO inputs (run, path, kind) VALUES (?1, ?2, ?3)",
     [S_VIOLATION] = "INSERT INTO violations (run, rule, input, message, seq, thread, "
-                    "function, file, line, instance_key, fingerprint) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    "function, file, line, instance_key, fingerprint, column, entry, "
+                    "schedule) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [S_STEP] = "INSERT INTO violation_steps (violation, step, seq, thread, function, "
-               "point, irql) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+               "point, irql, file, line, column, kind, text) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_DIAGNOSTIC] = "INSERT INTO diagnostics (run, input, severity, line, column, offset, "
                      "seq, thread, message, text) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_FUNCTION] = "INSERT INTO functions (run, input, name, file, line, status, reason, "
+                   "entry, states) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_FINISH_INPUT] = "UPDATE inputs SET events_seen = ?2 WHERE id = ?1",
     [S_STATS] = "INSERT OR REPLACE INTO rule_stats (run, rule, events, steps, instances, "
                 "peak_instances, violations, unknown_guards) "
@@ -155,9 +226,11 @@ struct ls_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
     int in_transaction;
-    unsigned pending;               /* violations in the open transaction  */
+    unsigned pending;               /* rows in the open transaction        */
     struct rule_id *rules;          /* rules added, per run                */
     size_t rule_count, rule_capacity;
+    char *schedule;                 /* owned; stored with new violations   */
+    int64_t last_violation;         /* row id, 0 when none or rolled back  */
     char error[512];
 };
 
@@ -204,6 +277,7 @@ static void rollback(struct ls_store *st)
     (void)sqlite3_reset(s);
     st->in_transaction = 0;
     st->pending = 0;
+    st->last_violation = 0;
 }
 
 static int fail(struct ls_store *st, int rc, const char *what)
@@ -372,8 +446,11 @@ static int prepare_schema(sqlite3 *db, const char *path, char *err, size_t errle
             goto undo;
         version = 1;
     }
-    if (version == 1 &&
+    if (version < 2 &&
         exec(db, SCHEMA_V2_ADDITIONS, "upgrading the schema to version 2", path, err, errlen))
+        goto undo;
+    if (version < 3 &&
+        exec(db, SCHEMA_V3_ADDITIONS, "upgrading the schema to version 3", path, err, errlen))
         goto undo;
     if (exec(db, "COMMIT", "creating the schema", path, err, errlen))
         goto undo;
@@ -460,7 +537,9 @@ struct sqlite3 *ls_store_open_readonly(const char *path, char *err, size_t errle
                  path);
         goto fail;
     }
-    if (too_new(version, path, err, errlen))
+    if (too_new(version, path, err, errlen) ||
+        (version < 2 && exec(db, READ_AS_V2, "reading an older schema", path, err, errlen)) ||
+        (version < 3 && exec(db, READ_AS_V3, "reading an older schema", path, err, errlen)))
         goto fail;
     return db;
 fail:
@@ -482,6 +561,7 @@ void ls_store_close(struct ls_store *st)
         sqlite3_finalize(st->stmt[i]);
     sqlite3_close(st->db);
     free(st->rules);
+    free(st->schedule);
     free(st);
 }
 
@@ -585,46 +665,172 @@ void ls_store_fingerprint(char out[17], const char *rule, const char *message,
     snprintf(out, 17, "%016" PRIx64, h);
 }
 
-int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
-                           const struct ls_violation *v, const struct ls_runtime *rt)
+/* Count one more row of the open batch, committing the batch when it is
+ * full.  0 or -1. */
+static int batched(struct ls_store *st)
 {
-    char fingerprint[17], key[24];
-    const char *function = ls_runtime_function_name(rt, v->event->fn);
-    int64_t rule = rule_id(st, run, v->module);
+    if (++st->pending >= LS_STORE_BATCH)
+        return commit(st);
+    return 0;
+}
+
+/* Whether word is one of the NULL-terminated words (never when NULL). */
+static bool one_of(const char *word, const char *const *words)
+{
+    for (; word && *words; words++)
+        if (strcmp(word, *words) == 0)
+            return true;
+    return false;
+}
+
+/* Insert the violations row of v, found at event seq on thread (0 and NULL
+ * on a source path), with the schedule set last; the new row id goes to
+ * st->last_violation.  The rule is added to the run when new.  0 or -1. */
+static int insert_violation(struct ls_store *st, int64_t run, int64_t input,
+                            const struct ls_store_path_violation *v, int64_t seq,
+                            const char *thread)
+{
+    char fingerprint[17];
+    int64_t rule = rule_id(st, run, v->rule);
     if (rule < 0)
         return -1;
-    ls_store_fingerprint(fingerprint, v->module->name, v->message, function, v->file,
+    ls_store_fingerprint(fingerprint, v->rule->name, v->message, v->function, v->file,
                          v->line);
-    if (v->keyed)
-        snprintf(key, sizeof key, "0x%" PRIx64, (uint64_t)v->key);
     if (begin(st) ||
         bind_int(st, S_VIOLATION, 1, run) || bind_int(st, S_VIOLATION, 2, rule) ||
         bind_id(st, S_VIOLATION, 3, input) ||
         bind_text(st, S_VIOLATION, 4, v->message ? v->message : "") ||
-        bind_int(st, S_VIOLATION, 5, (int64_t)v->event->seq) ||
-        bind_text(st, S_VIOLATION, 6, ls_runtime_thread_name(rt, v->thread)) ||
-        bind_text(st, S_VIOLATION, 7, function) ||
+        bind_int(st, S_VIOLATION, 5, seq) ||
+        bind_text(st, S_VIOLATION, 6, thread) ||
+        bind_text(st, S_VIOLATION, 7, v->function) ||
         bind_text(st, S_VIOLATION, 8, v->file) ||
         bind_int_or_null(st, S_VIOLATION, 9, v->line, v->file != NULL) ||
-        bind_text(st, S_VIOLATION, 10, v->keyed ? key : NULL) ||
+        bind_text(st, S_VIOLATION, 10, v->instance_key) ||
         bind_text(st, S_VIOLATION, 11, fingerprint) ||
+        bind_int_or_null(st, S_VIOLATION, 12, v->column, v->column > 0) ||
+        bind_text(st, S_VIOLATION, 13, v->entry) ||
+        bind_text(st, S_VIOLATION, 14, st->schedule) ||
         step(st, S_VIOLATION, "recording a violation", NULL))
         return -1;
-    int64_t id = sqlite3_last_insert_rowid(st->db);
+    st->last_violation = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
+/* Insert step `number` of violation: at s, on event seq of thread (the
+ * step number and NULL on a source path); point is entry or exit, or a
+ * source step's kind.  0 or -1. */
+static int insert_step(struct ls_store *st, int64_t violation, uint32_t number, int64_t seq,
+                       const char *thread, const char *point, const struct ls_store_step *s)
+{
+    if (bind_int(st, S_STEP, 1, violation) || bind_int(st, S_STEP, 2, number) ||
+        bind_int(st, S_STEP, 3, seq) || bind_text(st, S_STEP, 4, thread) ||
+        bind_text(st, S_STEP, 5, s->function) || bind_text(st, S_STEP, 6, point) ||
+        bind_int_or_null(st, S_STEP, 7, s->irql, s->irql >= 0) ||
+        bind_text(st, S_STEP, 8, s->file) ||
+        bind_int_or_null(st, S_STEP, 9, s->line, s->line > 0) ||
+        bind_int_or_null(st, S_STEP, 10, s->column, s->column > 0) ||
+        bind_text(st, S_STEP, 11, s->kind) || bind_text(st, S_STEP, 12, s->text) ||
+        step(st, S_STEP, "recording a violation's trail", NULL))
+        return -1;
+    return 0;
+}
+
+int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
+                           const struct ls_violation *v, const struct ls_runtime *rt)
+{
+    char key[24];
+    if (v->keyed)
+        snprintf(key, sizeof key, "0x%" PRIx64, (uint64_t)v->key);
+    const struct ls_store_path_violation row = {
+        .rule = v->module, .message = v->message,
+        .function = ls_runtime_function_name(rt, v->event->fn),
+        .file = v->file, .line = v->line, .instance_key = v->keyed ? key : NULL,
+    };
+    if (insert_violation(st, run, input, &row, (int64_t)v->event->seq,
+                         ls_runtime_thread_name(rt, v->thread)))
+        return -1;
     for (uint32_t i = 0; i < v->trail_length; i++) {
         const struct ls_trail_event *t = &v->trail[i];
-        if (bind_int(st, S_STEP, 1, id) || bind_int(st, S_STEP, 2, i + 1) ||
-            bind_int(st, S_STEP, 3, (int64_t)t->seq) ||
-            bind_text(st, S_STEP, 4, ls_runtime_thread_name(rt, t->thread)) ||
-            bind_text(st, S_STEP, 5, ls_runtime_function_name(rt, t->function)) ||
-            bind_text(st, S_STEP, 6, t->when == LS_EXIT ? "exit" : "entry") ||
-            bind_int(st, S_STEP, 7, t->irql) ||
-            step(st, S_STEP, "recording a violation's trail", NULL))
+        const struct ls_store_step at = {
+            .function = ls_runtime_function_name(rt, t->function), .irql = t->irql,
+        };
+        if (insert_step(st, st->last_violation, i + 1, (int64_t)t->seq,
+                        ls_runtime_thread_name(rt, t->thread),
+                        t->when == LS_EXIT ? "exit" : "entry", &at))
             return -1;
     }
-    if (++st->pending >= LS_STORE_BATCH)
-        return commit(st);
+    return batched(st);
+}
+
+int ls_store_add_path_violation(struct ls_store *st, int64_t run, int64_t input,
+                                const struct ls_store_path_violation *v)
+{
+    static const char *const kinds[] = {
+        "entry", "call", "return", "branch", "event", "exit", NULL,
+    };
+    if (!v->rule) {
+        set_error(st, "recording a violation: it names no rule");
+        return -1;
+    }
+    for (uint32_t i = 0; i < v->step_count; i++)
+        if (!one_of(v->steps[i].kind, kinds)) {
+            set_error(st, "recording a violation's trail: step %" PRIu32 " has kind '%s'; "
+                      "expected entry, call, return, branch, event or exit", i + 1,
+                      v->steps[i].kind ? v->steps[i].kind : "(none)");
+            return -1;
+        }
+    if (insert_violation(st, run, input, v, 0, NULL))
+        return -1;
+    for (uint32_t i = 0; i < v->step_count; i++)
+        if (insert_step(st, st->last_violation, i + 1, i + 1, NULL, v->steps[i].kind,
+                        &v->steps[i]))
+            return -1;
+    return batched(st);
+}
+
+int ls_store_set_schedule(struct ls_store *st, const char *schedule)
+{
+    char *copy = NULL;
+    if (schedule) {
+        size_t size = strlen(schedule) + 1;
+        copy = malloc(size);
+        if (!copy) {
+            set_error(st, "recording a schedule: out of memory");
+            return -1;
+        }
+        memcpy(copy, schedule, size);
+    }
+    free(st->schedule);
+    st->schedule = copy;
     return 0;
+}
+
+int64_t ls_store_last_violation(const struct ls_store *st)
+{
+    return st->last_violation;
+}
+
+/* ---- functions of source mode ---------------------------------------------- */
+
+int ls_store_add_function(struct ls_store *st, int64_t run, int64_t input,
+                          const struct ls_store_function *f)
+{
+    static const char *const statuses[] = { "analysed", "skipped", "gave-up", NULL };
+    if (!f->name || !one_of(f->status, statuses)) {
+        set_error(st, "recording a function: it needs a name and a status of analysed, "
+                  "skipped or gave-up");
+        return -1;
+    }
+    if (begin(st) ||
+        bind_int(st, S_FUNCTION, 1, run) || bind_id(st, S_FUNCTION, 2, input) ||
+        bind_text(st, S_FUNCTION, 3, f->name) || bind_text(st, S_FUNCTION, 4, f->file) ||
+        bind_int_or_null(st, S_FUNCTION, 5, f->line, f->line > 0) ||
+        bind_text(st, S_FUNCTION, 6, f->status) || bind_text(st, S_FUNCTION, 7, f->reason) ||
+        bind_int(st, S_FUNCTION, 8, f->entry != 0) ||
+        bind_int(st, S_FUNCTION, 9, (int64_t)f->states) ||
+        step(st, S_FUNCTION, "recording a function", NULL))
+        return -1;
+    return batched(st);
 }
 
 /* ---- diagnostics ----------------------------------------------------------- */
@@ -632,9 +838,9 @@ int ls_store_add_violation(struct ls_store *st, int64_t run, int64_t input,
 int ls_store_add_diagnostic(struct ls_store *st, int64_t run, int64_t input,
                             const struct ls_store_diagnostic *d)
 {
+    static const char *const severities[] = { "error", "warning", "note", NULL };
     const char *severity = d->severity;
-    if (!severity || (strcmp(severity, "error") && strcmp(severity, "warning") &&
-                      strcmp(severity, "note"))) {
+    if (!one_of(severity, severities)) {
         set_error(st, "recording a diagnostic: severity must be error, warning or note");
         return -1;
     }
@@ -650,9 +856,7 @@ int ls_store_add_diagnostic(struct ls_store *st, int64_t run, int64_t input,
         bind_text(st, S_DIAGNOSTIC, 10, d->text) ||
         step(st, S_DIAGNOSTIC, "recording a diagnostic", NULL))
         return -1;
-    if (++st->pending >= LS_STORE_BATCH)
-        return commit(st);
-    return 0;
+    return batched(st);
 }
 
 /* ---- end of inputs and runs ---------------------------------------------- */
@@ -695,8 +899,8 @@ int ls_store_rule_stats(struct ls_store *st, int64_t run, const struct ls_rule *
 
 int ls_store_end_run(struct ls_store *st, int64_t run, const char *status)
 {
-    if (!status || (strcmp(status, "clean") && strcmp(status, "violations") &&
-                    strcmp(status, "error"))) {
+    static const char *const statuses[] = { "clean", "violations", "error", NULL };
+    if (!one_of(status, statuses)) {
         set_error(st, "finishing run %" PRId64 ": status must be clean, violations or "
                   "error, not %s", run, status ? status : "(none)");
         return -1;

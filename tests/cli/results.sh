@@ -4,7 +4,9 @@
 # file name), each filter, --runs, the SARIF log (validated with Microsoft's
 # SARIF Multitool through tests/tools/sarif-validate, which installs it on
 # first use), run comparison (--diff) in every format, and the errors (bad
-# usage, missing and corrupt database) with exit status 2.
+# usage, missing and corrupt database) with exit status 2.  What schema 3
+# added (source paths, functions, schedules, --trace) and the reading of
+# older schemas are in results-trace.sh.
 . "$(dirname "$0")/lib.bash"
 
 db="$scratch/results.db"
@@ -41,7 +43,7 @@ cols=$(printf '%s\n' "$out" | awk '{ i = index($0, " FUNCTION"); print i ? i : i
 # ---- JSON ----------------------------------------------------------------------
 expect_exit "json" 0 "$LOCKSTEP" results --db "$db" --format json
 json=$out
-expect_output "json object of run 1" "^  \{\"run\": 1, \"rule\": \"QueuedSpinLockRelease\", \"seq\": 5, \"thread\": \"cpu1\", \"function\": \"KeReleaseInStackQueuedSpinLock\", \"file\": null, \"line\": null, \"message\": \"$Q\", \"input\": \"[^\"]*/design.trace\", \"fingerprint\": \"[0-9a-f]{16}\"\},$"
+expect_output "json object of run 1" "^  \{\"run\": 1, \"rule\": \"QueuedSpinLockRelease\", \"seq\": 5, \"thread\": \"cpu1\", \"function\": \"KeReleaseInStackQueuedSpinLock\", \"file\": null, \"line\": null, \"message\": \"$Q\", \"input\": \"[^\"]*/design.trace\", \"fingerprint\": \"[0-9a-f]{16}\", \"id\": 1\},$"
 expect_output "json escapes backslash and quote" "\"file\": \"src\\\\\\\\we\\\\\"ird,name.c\", \"line\": 300,"
 if command -v python3 >/dev/null; then
     got=$(printf '%s' "$json" | python3 -c '
@@ -58,10 +60,10 @@ expect_same "empty json array" "[]"
 expect_exit "csv" 0 "$LOCKSTEP" results --db "$db" --format csv
 csv=$out
 out=$(printf '%s' "$csv" | tr -d '\r')
-expect_same "csv rows, quoted file name" "run,rule,seq,thread,function,file,line,message,input,fingerprint
-1,QueuedSpinLockRelease,5,cpu1,KeReleaseInStackQueuedSpinLock,,,$Q,$scratch/design.trace,$(printf '%s' "$json" | sed -n 's/.*"run": 1,.*"fingerprint": "\([0-9a-f]*\)".*/\1/p')
-2,IrqlKeReleaseSpinLock,3,cpu0,KeReleaseSpinLock,\"src\\we\"\"ird,name.c\",300,$I,$scratch/odd.trace,$(printf '%s' "$json" | sed -n 's/.*"rule": "IrqlKeReleaseSpinLock",.*"fingerprint": "\([0-9a-f]*\)".*/\1/p')
-2,QueuedSpinLockRelease,5,cpu1,KeReleaseInStackQueuedSpinLock,,,$Q,$scratch/design.trace,$(printf '%s' "$json" | sed -n 's/.*"run": 1,.*"fingerprint": "\([0-9a-f]*\)".*/\1/p')"
+expect_same "csv rows, quoted file name" "run,rule,seq,thread,function,file,line,message,input,fingerprint,id,column,entry,schedule
+1,QueuedSpinLockRelease,5,cpu1,KeReleaseInStackQueuedSpinLock,,,$Q,$scratch/design.trace,$(printf '%s' "$json" | sed -n 's/.*"run": 1,.*"fingerprint": "\([0-9a-f]*\)".*/\1/p'),1,,,
+2,IrqlKeReleaseSpinLock,3,cpu0,KeReleaseSpinLock,\"src\\we\"\"ird,name.c\",300,$I,$scratch/odd.trace,$(printf '%s' "$json" | sed -n 's/.*"rule": "IrqlKeReleaseSpinLock",.*"fingerprint": "\([0-9a-f]*\)".*/\1/p'),2,,,
+2,QueuedSpinLockRelease,5,cpu1,KeReleaseInStackQueuedSpinLock,,,$Q,$scratch/design.trace,$(printf '%s' "$json" | sed -n 's/.*"run": 1,.*"fingerprint": "\([0-9a-f]*\)".*/\1/p'),3,,,"
 [ "$(printf '%s' "$csv" | grep -c $'\r$')" = 4 ] && pass "csv lines end in CRLF" || fail "csv line ends"
 
 # ---- filters -------------------------------------------------------------------
@@ -149,14 +151,8 @@ for r in runs:
     expect_same "sarif notifications from diagnostics" "null
 [{\"level\": \"note\", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"file://$scratch/design.trace\"}}}], \"message\": {\"text\": \"thread cpu0: the trace records IRQL 0 at event 1 where the model has 1; the recorded value wins\"}, \"properties\": {\"input\": \"$scratch/design.trace\", \"seq\": 1, \"thread\": \"cpu0\"}}]"
     if command -v sqlite3 >/dev/null; then
-        # a schema-1 file has no diagnostics table
-        cp "$db" "$scratch/v1.db"
-        sqlite3 "$scratch/v1.db" "DROP TABLE diagnostics; ALTER TABLE rules DROP COLUMN help; PRAGMA user_version = 1"
-        expect_exit "sarif of a schema-1 database" 0 "$LOCKSTEP" results --db "$scratch/v1.db" --format sarif
-        printf '%s\n' "$out" >"$scratch/v1.sarif"
-        sarif_query "$scratch/v1.sarif" 'print([len(r["results"]) for r in runs], ["toolExecutionNotifications" in r["invocations"][0] for r in runs])'
-        expect_same "schema 1: results, no notifications" "[1, 2] [False, False]"
-        # schema 2 stores each rule's help link (rules.help)
+        # schema 2 stores each rule's help link (rules.help); older schemas
+        # are read in results-trace.sh
         "$LOCKSTEP" results --db "$db" --format sarif --run 1 >"$scratch/help.sarif"
         sarif_query "$scratch/help.sarif" '
 rule = [x for x in runs[0]["tool"]["driver"]["rules"] if x["id"] == "SpinLock"][0]
@@ -190,9 +186,9 @@ fi
 
 # ---- --runs --------------------------------------------------------------------
 expect_exit "--runs" 0 "$LOCKSTEP" results --db "$db" --runs
-expect_output "runs header" "^RUN +STARTED +FINISHED +STATUS +VIOLATIONS +COMMAND$"
-expect_output "run 1 listed" "^  1  20[0-9-]{8}T[0-9:.]{12}Z  20[0-9-]{8}T[0-9:.]{12}Z  violations +1  lockstep check --db .*design.trace$"
-expect_output "run 2 listed" "^  2  .* violations +2  lockstep check --db .*odd.trace .*design.trace$"
+expect_output "runs header" "^RUN +STARTED +FINISHED +STATUS +VIOLATIONS +FUNCTIONS +COMMAND$"
+expect_output "run 1 listed" "^  1  20[0-9-]{8}T[0-9:.]{12}Z  20[0-9-]{8}T[0-9:.]{12}Z  violations +1  - +lockstep check --db .*design.trace$"
+expect_output "run 2 listed" "^  2  .* violations +2  - +lockstep check --db .*odd.trace .*design.trace$"
 expect_exit "--runs --format csv" 0 "$LOCKSTEP" results --db "$db" --runs --format csv
 expect_output "runs csv" "^2,20[^,]*,20[^,]*,violations,lockstep check --db [^,]*odd.trace [^,]*design.trace,2"
 if command -v sqlite3 >/dev/null; then
@@ -276,7 +272,7 @@ rows = json.load(sys.stdin)
 print(list(rows[0]))
 for r in rows:
     print(r["state"], r["run"], r["rule"], r["seq"], r["file"], r["line"], r["input"].rsplit("/", 1)[1])')
-    expect_same "--diff json parses: fields and rows" "['state', 'run', 'rule', 'seq', 'thread', 'function', 'file', 'line', 'message', 'input', 'fingerprint']
+    expect_same "--diff json parses: fields and rows" "['state', 'run', 'rule', 'seq', 'thread', 'function', 'file', 'line', 'message', 'input', 'fingerprint', 'id']
 new 2 QueuedSpinLockRelease 2 None None head.trace
 new 2 SpinLock 5 miniport.c 40 head.trace
 fixed 1 IrqlKeReleaseSpinLock 4 miniport.c 212 base.trace

@@ -5,8 +5,9 @@
  * not a hang), an unwritable path, a run written through a real runtime
  * (release-without-acquire of QueuedSpinLockRelease) with its trail and
  * statistics, batches of more than LS_STORE_BATCH violations, fingerprints
- * equal across runs, a run without end_run left 'running', diagnostics,
- * and a schema 1 file upgraded in place.
+ * equal across runs, a run without end_run left 'running' and diagnostics.
+ * test_store_paths.c tests what schema 3 added and the upgrades of older
+ * files.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -110,11 +111,11 @@ static void newer_schema(void)
 {
     char err[512] = "";
     const char *path = tmp_path("newer.db");
-    CHECK(raw_exec(path, "PRAGMA user_version = 3") == SQLITE_OK);
+    CHECK(raw_exec(path, "PRAGMA user_version = 4") == SQLITE_OK);
     CHECK(ls_store_open(path, err, sizeof err) == NULL);
-    CHECK(strstr(err, "schema version 3, newer than this lockstep understands (2)") != NULL);
+    CHECK(strstr(err, "schema version 4, newer than this lockstep understands (3)") != NULL);
     CHECK(ls_store_open_readonly(path, err, sizeof err) == NULL);
-    CHECK(strstr(err, "schema version 3, newer") != NULL);
+    CHECK(strstr(err, "schema version 4, newer") != NULL);
 }
 
 static void not_a_database(void)
@@ -337,30 +338,6 @@ static void left_running(void)
     CHECK_STR(query_text(path, "SELECT status FROM runs"), "running");
 }
 
-/* A file written by schema 1 (no diagnostics table) keeps its runs and
- * gains the table when opened to write; a reader accepts it as it is. */
-static void upgrade_from_v1(void)
-{
-    char err[512] = "";
-    const char *path = tmp_path("v1.db");
-    /* a schema 1 file is today's minus what version 2 added */
-    struct ls_store *st = ls_store_open(path, err, sizeof err);
-    CHECK(st != NULL);
-    CHECK(ls_store_end_run(st, ls_store_begin_run(st, "x", "y"), "clean") == 0);
-    ls_store_close(st);
-    CHECK(raw_exec(path, "DROP TABLE diagnostics; ALTER TABLE rules DROP COLUMN help; "
-                         "PRAGMA user_version = 1") == SQLITE_OK);
-    sqlite3 *db = ls_store_open_readonly(path, err, sizeof err);
-    CHECK(db != NULL);
-    sqlite3_close(db);
-    st = ls_store_open(path, err, sizeof err);
-    CHECK(st != NULL);
-    ls_store_close(st);
-    CHECK(query(path, "PRAGMA user_version") == 2);
-    CHECK(query(path, "SELECT count(*) FROM runs WHERE status = 'clean'") == 1);
-    CHECK(query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'diagnostics'") == 1);
-}
-
 static void diagnostics(void)
 {
     char err[512] = "";
@@ -401,7 +378,6 @@ int main(void)
     }
     create_and_reopen();
     newer_schema();
-    upgrade_from_v1();
     diagnostics();
     not_a_database();
     locked();

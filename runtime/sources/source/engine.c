@@ -71,8 +71,8 @@ struct handler_ref {
 struct exit_rec {
     struct astate *s;
     uint64_t hash;
-    const struct tstep **segment;   /* steps of the callee, oldest first     */
-    uint32_t nsegment;
+    const struct tstep *trace;      /* the path to this exit; its steps after
+                                       the summary's root are the callee's   */
 };
 
 struct summary {
@@ -80,8 +80,11 @@ struct summary {
     uint64_t entry_hash;
     int done;
     int used_early;                 /* read while being computed             */
+    const struct tstep *root;       /* the call step its exploration began at */
     struct exit_rec *exits;
     uint32_t nexits, cap;
+    uint32_t *index;                /* hash table of exit numbers + 1; 0 empty */
+    uint32_t index_slots;
 };
 
 /* What a call node names, worked out on its first visit. */
@@ -207,11 +210,17 @@ struct engine *engine_new(const struct ir_program *program,
     return e;
 }
 
-static void free_summary(struct summary *s)
+static void free_exits(struct summary *s)
 {
     for (uint32_t i = 0; i < s->nexits; i++)
         state_free(s->exits[i].s);
     free(s->exits);
+    free(s->index);
+}
+
+static void free_summary(struct summary *s)
+{
+    free_exits(s);
     free(s);
 }
 
@@ -851,6 +860,7 @@ static struct summary *summarise(struct engine *e, const struct ir_function *g,
         e->oom = 1;
         return NULL;
     }
+    sum->root = root;
     /* recursion: explore again while the exits used early keep growing */
     for (int round = 0; round < 8; round++) {
         uint32_t before = sum->nexits;
@@ -866,6 +876,35 @@ static struct summary *summarise(struct engine *e, const struct ir_function *g,
     sum->done = 1;
     state_free(in);
     return sum;
+}
+
+/* The steps of trace after root (a callee's path from its call), copied
+ * in order behind `onto`; NULL when out of memory. */
+static const struct tstep *replay_steps(struct engine *e, const struct tstep *trace,
+                                        const struct tstep *root, const struct tstep *onto)
+{
+    uint32_t n = 0;
+    for (const struct tstep *t = trace; t && t != root; t = t->parent)
+        n++;
+    if (n == 0)
+        return onto;
+    const struct tstep **order = malloc(n * sizeof *order);
+    if (order == NULL)
+        return NULL;
+    uint32_t i = n;
+    for (const struct tstep *t = trace; t && t != root; t = t->parent)
+        order[--i] = t;
+    const struct tstep *last = onto;
+    for (i = 0; i < n && last; i++) {
+        struct tstep *copy = arena_alloc(&e->arena, sizeof *copy);
+        if (copy) {
+            *copy = *order[i];
+            copy->parent = last;
+        }
+        last = copy;
+    }
+    free(order);
+    return last;
 }
 
 /* A call of g, defined in the program, through its summary.  The callee
@@ -921,16 +960,10 @@ static int do_defined_call(struct engine *e, struct frame *fr, const struct ir_n
             return -1;
         }
         out->ret = value_unknown();
-        const struct tstep *t = call;
-        for (uint32_t k = 0; k < x->nsegment; k++) {
-            struct tstep *copy = arena_alloc(&e->arena, sizeof *copy);
-            if (copy == NULL) {
-                state_free(out);
-                return -1;
-            }
-            *copy = *x->segment[k];
-            copy->parent = t;
-            t = copy;
+        const struct tstep *t = replay_steps(e, x->trace, sum->root, call);
+        if (t == NULL) {
+            state_free(out);
+            return -1;
         }
         if (push(e, fr, n->next[0], out, t) < 0)
             return -1;
@@ -1064,13 +1097,32 @@ static int do_call(struct engine *e, struct frame *fr, const struct ir_node *n, 
 
 /* ---- one node ---------------------------------------------------------------------------- */
 
+/* Adds s (with trace) to the exits of the exploration, once per distinct
+ * state and return value. */
 static int record_exit(struct engine *e, struct frame *fr, struct astate *s,
                        const struct tstep *trace)
 {
+    (void)e;
     struct summary *out = fr->out;
-    uint64_t h = state_hash(s) ^ (uint64_t)value_word(&s->ret);
-    for (uint32_t i = 0; i < out->nexits; i++)
-        if (out->exits[i].hash == h)
+    uint64_t h = state_hash(s) ^ (uint64_t)value_word(&s->ret) * 0x9E3779B97F4A7C15ULL;
+    if ((out->nexits + 1) * 2 > out->index_slots) {
+        uint32_t slots = out->index_slots ? out->index_slots * 2 : 16;
+        uint32_t *index = calloc(slots, sizeof *index);
+        if (index == NULL)
+            return -1;
+        for (uint32_t i = 0; i < out->nexits; i++) {
+            uint32_t k = (uint32_t)out->exits[i].hash & (slots - 1);
+            while (index[k])
+                k = (k + 1) & (slots - 1);
+            index[k] = i + 1;
+        }
+        free(out->index);
+        out->index = index;
+        out->index_slots = slots;
+    }
+    uint32_t k = (uint32_t)h & (out->index_slots - 1);
+    for (; out->index[k]; k = (k + 1) & (out->index_slots - 1))
+        if (out->exits[out->index[k] - 1].hash == h)
             return 0;
     if (out->nexits == out->cap) {
         uint32_t cap = out->cap ? out->cap * 2 : 4;
@@ -1080,19 +1132,11 @@ static int record_exit(struct engine *e, struct frame *fr, struct astate *s,
         out->exits = x;
         out->cap = cap;
     }
-    uint32_t n = 0;
-    for (const struct tstep *t = trace; t && t != fr->root; t = t->parent)
-        n++;
-    const struct tstep **segment = n ? arena_alloc(&e->arena, n * sizeof *segment) : NULL;
-    if (n && segment == NULL)
-        return -1;
-    uint32_t i = n;
-    for (const struct tstep *t = trace; t && t != fr->root; t = t->parent)
-        segment[--i] = t;
     struct astate *copy = state_copy(s);
     if (copy == NULL)
         return -1;
-    out->exits[out->nexits++] = (struct exit_rec){ copy, h, segment, n };
+    out->exits[out->nexits] = (struct exit_rec){ copy, h, trace };
+    out->index[k] = ++out->nexits;
     return 0;
 }
 
@@ -1298,11 +1342,11 @@ int engine_explore(struct engine *e, const struct ir_entry *entry, const struct 
     struct summary top;
     memset(&top, 0, sizeof top);
     top.f = f;
+    top.root = root;
     int rc = explore_function(e, f, s, root, 0, &top);
     for (uint32_t i = 0; rc == 0 && i < top.nexits; i++) {
         struct astate *x = top.exits[i].s;
-        const struct tstep *t = top.exits[i].nsegment
-            ? top.exits[i].segment[top.exits[i].nsegment - 1] : root;
+        const struct tstep *t = top.exits[i].trace;
         ev.when = LS_EXIT;
         ev.ret = value_word(&x->ret);
         ev.flags = LS_EVENT_HAS_RETURN;
@@ -1317,9 +1361,7 @@ int engine_explore(struct engine *e, const struct ir_entry *entry, const struct 
             fire(e, x, "lockstep_thread_exit", 0, LS_ENTRY, &end, "lockstep_thread_exit", t);
         }
     }
-    for (uint32_t i = 0; i < top.nexits; i++)
-        state_free(top.exits[i].s);
-    free(top.exits);
+    free_exits(&top);
     if (rc < 0 || e->oom)
         return -1;
     return e->giving_up ? 1 : 0;

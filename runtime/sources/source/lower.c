@@ -29,6 +29,7 @@
 
 #define MAX_KIDS 64                 /* children read of one cursor           */
 #define TEXT_MAX 160                /* characters of source kept per node    */
+#define CASE_RANGE_MAX 4096         /* values of a GNU case range followed   */
 
 /* One open edge: slot `slot` of node `node` still needs its target. */
 struct edge { int32_t node; int32_t slot; };
@@ -76,6 +77,7 @@ struct lower {
     struct jumps *jumps;
     struct switch_ctx *sw;
     uint32_t temps;
+    const char *too_many;           /* why the function cannot be read whole */
     int32_t last_call;              /* node of the call lowered last         */
     int oom;
 };
@@ -116,46 +118,6 @@ static char *cx_string(struct lower *l, CXString s)
     return d;
 }
 
-/* The children of c (at most MAX_KIDS). */
-struct kids { CXCursor v[MAX_KIDS]; unsigned n; };
-
-static enum CXChildVisitResult collect_kid(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    struct kids *k = data;
-    if (k->n < MAX_KIDS)
-        k->v[k->n++] = c;
-    return CXChildVisit_Continue;
-}
-
-static void kids_of(CXCursor c, struct kids *k)
-{
-    k->n = 0;
-    clang_visitChildren(c, collect_kid, k);
-}
-
-static int is_expr_kind(enum CXCursorKind k)
-{
-    return clang_isExpression(k) != 0;
-}
-
-/* Looks through parentheses, casts and implicit conversions. */
-static CXCursor strip(CXCursor c)
-{
-    for (;;) {
-        enum CXCursorKind k = clang_getCursorKind(c);
-        if (k != CXCursor_ParenExpr && k != CXCursor_CStyleCastExpr
-            && k != CXCursor_UnexposedExpr)
-            return c;
-        struct kids kids;
-        kids_of(c, &kids);
-        /* a cast's first child may be its TypeRef; the operand is last */
-        if (kids.n == 0 || !is_expr_kind(clang_getCursorKind(kids.v[kids.n - 1])))
-            return c;
-        c = kids.v[kids.n - 1];
-    }
-}
-
 /* Expansion position of a location (a macro's use, not its definition). */
 static void position(CXSourceLocation loc, uint32_t *line, uint32_t *column, unsigned *offset)
 {
@@ -165,6 +127,59 @@ static void position(CXSourceLocation loc, uint32_t *line, uint32_t *column, uns
     if (line) *line = ln;
     if (column) *column = col;
     if (offset) *offset = off;
+}
+
+/* The children of c.  Statements of a block are lowered as they are
+ * visited (lower_block), so only expressions and declarations are read
+ * this way; one with more than MAX_KIDS children (a call with 70
+ * arguments) makes its function skipped, never half read. */
+struct kids { CXCursor v[MAX_KIDS]; unsigned n, total; };
+
+static enum CXChildVisitResult collect_kid(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct kids *k = data;
+    if (k->n < MAX_KIDS)
+        k->v[k->n++] = c;
+    k->total++;
+    return CXChildVisit_Continue;
+}
+
+static void kids_of(struct lower *l, CXCursor c, struct kids *k)
+{
+    k->n = k->total = 0;
+    clang_visitChildren(c, collect_kid, k);
+    if (k->total > MAX_KIDS && l->too_many == NULL) {
+        uint32_t line;
+        position(clang_getCursorLocation(c), &line, NULL, NULL);
+        l->too_many = arena_printf(&l->prog->arena, "line %u: more than %d operands in one "
+                                   "expression or declaration", line, MAX_KIDS);
+    }
+}
+
+static int is_expr_kind(enum CXCursorKind k)
+{
+    return clang_isExpression(k) != 0;
+}
+
+/* Looks through parentheses, casts and implicit conversions. */
+static CXCursor strip(struct lower *l, CXCursor c)
+{
+    for (;;) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_CStyleCastExpr
+            && k != CXCursor_UnexposedExpr)
+            return c;
+        struct kids kids;
+        kids_of(l, c, &kids);
+        /* a cast's first child may be its TypeRef; the operand is last.  An
+         * implicit conversion has one child; an unexposed expression with
+         * more (GNU a ?: b) is an expression of its own */
+        if (kids.n == 0 || !is_expr_kind(clang_getCursorKind(kids.v[kids.n - 1]))
+            || (k == CXCursor_UnexposedExpr && kids.n != 1))
+            return c;
+        c = kids.v[kids.n - 1];
+    }
 }
 
 /* The source text of c, whitespace collapsed, at most TEXT_MAX bytes. */
@@ -511,6 +526,7 @@ static int32_t lower_expr(struct lower *l, CXCursor c);
 static int32_t lower_loc(struct lower *l, CXCursor c);
 static void lower_cond(struct lower *l, CXCursor c, struct edges *t, struct edges *f);
 static void lower_stmt(struct lower *l, CXCursor c);
+static enum CXChildVisitResult lower_each(CXCursor c, CXCursor parent, CXClientData data);
 
 /* The value of an integer constant expression, if c is one. */
 static int evaluate_int(CXCursor c, int64_t *value)
@@ -547,12 +563,12 @@ static const char *role_of_type(CXType t)
 /* The function c names, when c is (through casts and &) a function. */
 static const char *function_named(struct lower *l, CXCursor c)
 {
-    c = strip(c);
+    c = strip(l, c);
     if (clang_getCursorKind(c) == CXCursor_UnaryOperator) {
         struct kids k;
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n == 1)
-            c = strip(k.v[0]);
+            c = strip(l, k.v[0]);
     }
     if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
         return NULL;
@@ -583,10 +599,10 @@ static void note_registration(struct lower *l, CXCursor value, CXType where, CXC
 static int32_t lower_call(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n == 0)
         return unknown_expr(l);
-    CXCursor callee = strip(k.v[0]);
+    CXCursor callee = strip(l, k.v[0]);
     const char *name = NULL;
     CXCursor decl = clang_getNullCursor();
     if (clang_getCursorKind(callee) == CXCursor_DeclRefExpr) {
@@ -669,7 +685,7 @@ static int32_t cond_value(struct lower *l, CXCursor c)
 static int32_t lower_binary(struct lower *l, CXCursor c, int compound)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n != 2)
         return unknown_expr(l);
     int op = binary_op(l, c, k.v[0]);
@@ -703,7 +719,7 @@ static int32_t lower_binary(struct lower *l, CXCursor c, int compound)
 static int32_t lower_unary(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n != 1)
         return unknown_expr(l);
     int prefix;
@@ -744,10 +760,51 @@ static int32_t lower_unary(struct lower *l, CXCursor c)
     return unknown_expr(l);
 }
 
+/* GNU `a ?: b` (c): a, evaluated once, unless it is 0, then b. */
+static int32_t lower_elvis(struct lower *l, CXCursor c, CXCursor a, CXCursor b)
+{
+    int32_t tmp = temp_loc(l);
+    assign(l, tmp, lower_expr(l, a), a);
+    int32_t n = emit(l, N_BRANCH, c);
+    if (l->oom)
+        return 0;
+    l->nodes.v[n].expr = loc_expr(l, EX_LOAD, tmp);
+    l->nodes.v[n].text = source_text(l, a);
+    struct edges t = { 0 };
+    l->open.n = 0;
+    edges_add(l, &t, n, 0);
+    edges_add(l, &l->open, n, 1);
+    assign(l, tmp, lower_expr(l, b), b);
+    edges_append(l, &l->open, &t);
+    free(t.v);
+    return loc_expr(l, EX_LOAD, tmp);
+}
+
+/* Whether c, an expression libclang does not expose, is GNU `a ?: b`:
+ * four children (a, two opaque copies of it, b) and `?` right before `:`. */
+static int is_elvis(struct lower *l, CXCursor c, const struct kids *k)
+{
+    if (k->n != 4)
+        return 0;
+    CXToken *tokens;
+    unsigned n;
+    int found = 0;
+    clang_tokenize(l->tu, clang_getCursorExtent(c), &tokens, &n);
+    for (unsigned i = 0; i + 1 < n && !found; i++) {
+        CXString x = clang_getTokenSpelling(l->tu, tokens[i]);
+        CXString y = clang_getTokenSpelling(l->tu, tokens[i + 1]);
+        found = strcmp(clang_getCString(x), "?") == 0 && strcmp(clang_getCString(y), ":") == 0;
+        clang_disposeString(x);
+        clang_disposeString(y);
+    }
+    clang_disposeTokens(l->tu, tokens, n);
+    return found;
+}
+
 static int32_t lower_conditional(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n != 3)
         return unknown_expr(l);
     int32_t tmp = temp_loc(l);
@@ -780,11 +837,13 @@ static int32_t lower_expr(struct lower *l, CXCursor c)
         /* a constant through a cast: (NTSTATUS)0xC000000DL is negative */
         if (evaluate_int(c, &value))
             return const_expr(l, value);
-        CXCursor inner = strip(c);
+        struct kids k;
+        kids_of(l, c, &k);
+        if (kind == CXCursor_UnexposedExpr && is_elvis(l, c, &k))
+            return lower_elvis(l, c, k.v[0], k.v[3]);
+        CXCursor inner = strip(l, c);
         if (!clang_equalCursors(inner, c))
             return lower_expr(l, inner);
-        struct kids k;
-        kids_of(c, &k);
         for (unsigned i = 0; i < k.n; i++)
             if (is_expr_kind(clang_getCursorKind(k.v[i])))
                 lower_expr(l, k.v[i]);
@@ -821,18 +880,14 @@ static int32_t lower_expr(struct lower *l, CXCursor c)
         return lower_unary(l, c);
     case CXCursor_ConditionalOperator:
         return lower_conditional(l, c);
-    case CXCursor_StmtExpr: {
-        struct kids k;
-        kids_of(c, &k);
-        for (unsigned i = 0; i < k.n; i++)
-            lower_stmt(l, k.v[i]);
+    case CXCursor_StmtExpr:
+        clang_visitChildren(c, lower_each, l);
         return unknown_expr(l);
-    }
     default: {
         /* literals lockstep does not model, initializer lists, …: their
          * effects still happen */
         struct kids k;
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         for (unsigned i = 0; i < k.n; i++)
             if (is_expr_kind(clang_getCursorKind(k.v[i])))
                 lower_expr(l, k.v[i]);
@@ -847,7 +902,7 @@ static int32_t lower_loc(struct lower *l, CXCursor c)
 {
     if (l->oom)
         return 0;
-    c = strip(c);
+    c = strip(l, c);
     struct kids k;
     switch (clang_getCursorKind(c)) {
     case CXCursor_DeclRefExpr: {
@@ -858,7 +913,7 @@ static int32_t lower_loc(struct lower *l, CXCursor c)
         break;
     }
     case CXCursor_MemberRefExpr: {
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         const char *field = cx_string(l, clang_getCursorSpelling(c));
         if (k.n == 0)
             break;
@@ -870,17 +925,17 @@ static int32_t lower_loc(struct lower *l, CXCursor c)
         return new_loc(l, LOC_FIELD, -1, base_loc, -1, field);
     }
     case CXCursor_ArraySubscriptExpr: {
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n != 2)
             break;
-        CXCursor base = strip(k.v[0]);
+        CXCursor base = strip(l, k.v[0]);
         int32_t base_loc = is_array_type(clang_getCursorType(base))
             ? lower_loc(l, base)
             : new_loc(l, LOC_DEREF, -1, -1, lower_expr(l, k.v[0]), NULL);
         return new_loc(l, LOC_INDEX, -1, base_loc, lower_expr(l, k.v[1]), NULL);
     }
     case CXCursor_UnaryOperator: {
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         int prefix;
         char buf[4];
         if (k.n == 1 && strcmp(unary_op(l, c, k.v[0], &prefix, buf), "*") == 0)
@@ -900,11 +955,11 @@ static int32_t lower_loc(struct lower *l, CXCursor c)
  * edges taken when c is true and f those taken when it is false. */
 static void lower_cond(struct lower *l, CXCursor c, struct edges *t, struct edges *f)
 {
-    CXCursor s = strip(c);
+    CXCursor s = strip(l, c);
     enum CXCursorKind kind = clang_getCursorKind(s);
     struct kids k;
     if (kind == CXCursor_BinaryOperator) {
-        kids_of(s, &k);
+        kids_of(l, s, &k);
         int op = k.n == 2 ? binary_op(l, s, k.v[0]) : OPX_UNKNOWN;
         if (op == OPX_LAND || op == OPX_LOR) {
             struct edges t1 = { 0 }, f1 = { 0 };
@@ -926,7 +981,7 @@ static void lower_cond(struct lower *l, CXCursor c, struct edges *t, struct edge
             return;
         }
     } else if (kind == CXCursor_UnaryOperator) {
-        kids_of(s, &k);
+        kids_of(l, s, &k);
         int prefix;
         char buf[4];
         if (k.n == 1 && strcmp(unary_op(l, s, k.v[0], &prefix, buf), "!") == 0) {
@@ -934,7 +989,7 @@ static void lower_cond(struct lower *l, CXCursor c, struct edges *t, struct edge
             return;
         }
     } else if (kind == CXCursor_ConditionalOperator) {
-        kids_of(s, &k);
+        kids_of(l, s, &k);
         if (k.n == 3) {
             struct edges tc = { 0 }, fc = { 0 };
             lower_cond(l, k.v[0], &tc, &fc);
@@ -994,18 +1049,30 @@ static void pop_jumps(struct lower *l, struct jumps *j)
     free(j->continues.v);
 }
 
-/* `while (c) body` and `for (init; c; inc) body`: head, body, back edge. */
+/* `while (c) body` and `for (init; c; inc) body`: head, body, back edge.
+ * Without a condition the loop goes round for ever (for (;;)), or, with
+ * unknown set, may or may not. */
 static void lower_loop(struct lower *l, CXCursor at, CXCursor *cond, CXCursor body,
-                       CXCursor *inc)
+                       CXCursor *inc, int unknown)
 {
     struct jumps j;
     push_jumps(l, &j, 1);
     int32_t head = emit(l, N_NOP, at);
     struct edges t = { 0 }, f = { 0 };
-    if (cond)
+    if (cond) {
         lower_cond(l, *cond, &t, &f);
-    else
+    } else if (unknown) {
+        int32_t n = emit(l, N_BRANCH, at);
+        if (!l->oom) {
+            l->nodes.v[n].expr = unknown_expr(l);
+            l->nodes.v[n].text = "loop condition (inside a macro)";
+        }
+        l->open.n = 0;
+        edges_add(l, &t, n, 0);
+        edges_add(l, &f, n, 1);
+    } else {
         edges_append(l, &t, &l->open);
+    }
     edges_append(l, &l->open, &t);
     lower_stmt(l, body);
     edges_append(l, &l->open, &j.continues);
@@ -1020,7 +1087,7 @@ static void lower_loop(struct lower *l, CXCursor at, CXCursor *cond, CXCursor bo
 static void lower_do(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n != 2)
         return;
     struct jumps j;
@@ -1042,7 +1109,7 @@ static void lower_do(struct lower *l, CXCursor c)
 static void lower_for(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n == 0)
         return;
     CXCursor body = k.v[k.n - 1];
@@ -1061,26 +1128,49 @@ static void lower_for(struct lower *l, CXCursor c)
         clang_disposeString(s);
     }
     clang_disposeTokens(l->tu, tokens, ntokens);
+    /* written inside a macro, the parts all stand at the macro's use and
+     * the ';'s say nothing: trust them only when the parts' positions
+     * are distinct */
+    for (unsigned i = 1; i + 1 < k.n && nsemi == 2; i++) {
+        unsigned a, b;
+        position(clang_getRangeStart(clang_getCursorExtent(k.v[i - 1])), NULL, NULL, &a);
+        position(clang_getRangeStart(clang_getCursorExtent(k.v[i])), NULL, NULL, &b);
+        if (a >= b)
+            nsemi = 0;
+    }
     CXCursor *init = NULL, *cond = NULL, *inc = NULL;
-    for (unsigned i = 0; i + 1 < k.n; i++) {
-        unsigned off;
-        position(clang_getRangeStart(clang_getCursorExtent(k.v[i])), NULL, NULL, &off);
-        if (nsemi == 2 && off < semis[0])
-            init = &k.v[i];
-        else if (nsemi == 2 && off < semis[1])
-            cond = &k.v[i];
-        else
-            inc = &k.v[i];
+    if (nsemi == 2) {
+        for (unsigned i = 0; i + 1 < k.n; i++) {
+            unsigned off;
+            position(clang_getRangeStart(clang_getCursorExtent(k.v[i])), NULL, NULL, &off);
+            if (off < semis[0])
+                init = &k.v[i];
+            else if (off < semis[1])
+                cond = &k.v[i];
+            else
+                inc = &k.v[i];
+        }
+    } else if (k.n == 4) {
+        /* written inside a macro, all three parts present */
+        init = &k.v[0], cond = &k.v[1], inc = &k.v[2];
+    } else {
+        /* inside a macro with a part left out: which is which cannot be
+         * told, so every part runs at the head and the loop may or may
+         * not go round (an over-approximation, never a missed path) */
+        for (unsigned i = 0; i + 1 < k.n; i++)
+            lower_stmt_or_expr(l, k.v[i]);
+        lower_loop(l, c, NULL, body, NULL, 1);
+        return;
     }
     if (init)
         lower_stmt_or_expr(l, *init);
-    lower_loop(l, c, cond, body, inc);
+    lower_loop(l, c, cond, body, inc, 0);
 }
 
 static void lower_switch(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n < 2)
         return;
     int32_t value = lower_expr(l, k.v[k.n - 2]);
@@ -1119,17 +1209,24 @@ static void lower_switch(struct lower *l, CXCursor c)
 static void lower_case(struct lower *l, CXCursor c, int is_default)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     int32_t target = emit(l, N_NOP, c);
     if (l->sw) {
         if (is_default) {
             l->sw->default_target = target;
         } else {
-            int64_t v = 0;
+            int64_t lo = 0, hi = 0;
             struct ir_case cs = { 0, target };
-            if (k.n >= 1 && evaluate_int(k.v[0], &v)) {
-                cs.value = v;
-                VEC_PUSH(l, l->sw->cases, cs);
+            if (k.n >= 1 && evaluate_int(k.v[0], &lo)) {
+                /* GNU case lo ... hi: each value is a target */
+                if (k.n < 3 || !evaluate_int(k.v[1], &hi))
+                    hi = lo;
+                if (hi - lo >= CASE_RANGE_MAX && l->too_many == NULL)
+                    l->too_many = "a case range of more than 4096 values";
+                for (int64_t v = lo; v <= hi && v - lo < CASE_RANGE_MAX; v++) {
+                    cs.value = v;
+                    VEC_PUSH(l, l->sw->cases, cs);
+                }
             }
         }
     }
@@ -1140,7 +1237,7 @@ static void lower_case(struct lower *l, CXCursor c, int is_default)
 static void lower_return(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     int32_t value = k.n == 1 ? lower_expr(l, k.v[0]) : -1;
     int32_t n = emit(l, N_RETURN, c);
     if (l->oom)
@@ -1153,12 +1250,12 @@ static void lower_return(struct lower *l, CXCursor c)
 static void lower_decl(struct lower *l, CXCursor c)
 {
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     for (unsigned i = 0; i < k.n; i++) {
         if (clang_getCursorKind(k.v[i]) != CXCursor_VarDecl)
             continue;
         struct kids init;
-        kids_of(k.v[i], &init);
+        kids_of(l, k.v[i], &init);
         int32_t var = var_of(l, k.v[i]);
         if (init.n == 0)
             continue;
@@ -1167,12 +1264,37 @@ static void lower_decl(struct lower *l, CXCursor c)
             continue;
         int32_t e = lower_expr(l, value);
         note_registration(l, value, clang_getCursorType(k.v[i]), k.v[i]);
-        if (clang_getCursorKind(strip(value)) == CXCursor_InitListExpr)
+        if (clang_getCursorKind(strip(l, value)) == CXCursor_InitListExpr)
             continue;
         if (clang_Cursor_getStorageClass(k.v[i]) == CX_SC_Static)
             continue;           /* initialised once, not on each pass */
         assign(l, new_loc(l, LOC_VAR, var, -1, -1, NULL), e, k.v[i]);
     }
+}
+
+/* Whether an asm statement is `asm goto` (its tokens say so). */
+static int asm_jumps(struct lower *l, CXCursor c)
+{
+    CXToken *tokens;
+    unsigned n;
+    int found = 0;
+    clang_tokenize(l->tu, clang_getCursorExtent(c), &tokens, &n);
+    for (unsigned i = 0; i < n && i < 4 && !found; i++) {
+        CXString t = clang_getTokenSpelling(l->tu, tokens[i]);
+        found = strcmp(clang_getCString(t), "goto") == 0;
+        clang_disposeString(t);
+    }
+    clang_disposeTokens(l->tu, tokens, n);
+    return found;
+}
+
+/* Lowers each statement of a block as libclang visits it: a block may
+ * hold any number of them. */
+static enum CXChildVisitResult lower_each(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    lower_stmt(data, c);
+    return CXChildVisit_Continue;
 }
 
 static void lower_stmt(struct lower *l, CXCursor c)
@@ -1182,15 +1304,13 @@ static void lower_stmt(struct lower *l, CXCursor c)
     struct kids k;
     switch (clang_getCursorKind(c)) {
     case CXCursor_CompoundStmt:
-        kids_of(c, &k);
-        for (unsigned i = 0; i < k.n; i++)
-            lower_stmt(l, k.v[i]);
+        clang_visitChildren(c, lower_each, l);
         break;
     case CXCursor_DeclStmt:
         lower_decl(l, c);
         break;
     case CXCursor_IfStmt: {
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n < 2)
             break;
         struct edges t = { 0 }, f = { 0 }, out = { 0 };
@@ -1206,9 +1326,9 @@ static void lower_stmt(struct lower *l, CXCursor c)
         break;
     }
     case CXCursor_WhileStmt:
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n == 2)
-            lower_loop(l, c, &k.v[0], k.v[1], NULL);
+            lower_loop(l, c, &k.v[0], k.v[1], NULL, 0);
         break;
     case CXCursor_DoStmt:
         lower_do(l, c);
@@ -1241,7 +1361,7 @@ static void lower_stmt(struct lower *l, CXCursor c)
         lower_return(l, c);
         break;
     case CXCursor_GotoStmt: {
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n == 1) {
             const char *name = cx_string(l, clang_getCursorSpelling(k.v[0]));
             jump_to(l, label_node(l, name, c));
@@ -1251,9 +1371,11 @@ static void lower_stmt(struct lower *l, CXCursor c)
     case CXCursor_LabelStmt: {
         const char *name = cx_string(l, clang_getCursorSpelling(c));
         int32_t n = label_node(l, name, c);
+        if (!l->oom)        /* made at a goto before: it stands here */
+            position(clang_getCursorLocation(c), &l->nodes.v[n].line, &l->nodes.v[n].column, NULL);
         jump_to(l, n);
         edges_add(l, &l->open, n, 0);
-        kids_of(c, &k);
+        kids_of(l, c, &k);
         if (k.n > 0)
             lower_stmt(l, k.v[k.n - 1]);
         break;
@@ -1265,8 +1387,15 @@ static void lower_stmt(struct lower *l, CXCursor c)
         l->open.n = 0;
         break;
     }
-    case CXCursor_NullStmt:
     case CXCursor_AsmStmt:
+        if (asm_jumps(l, c)) {
+            int32_t n = emit(l, N_STOP, c);
+            if (!l->oom)
+                l->nodes.v[n].text = "asm goto: lockstep cannot tell where it jumps";
+            l->open.n = 0;
+        }
+        break;
+    case CXCursor_NullStmt:
     case CXCursor_MSAsmStmt:
         break;
     default:
@@ -1275,11 +1404,11 @@ static void lower_stmt(struct lower *l, CXCursor c)
              * the engine then knows the program never looks at it */
             l->last_call = -1;
             lower_expr(l, c);
-            if (clang_getCursorKind(strip(c)) == CXCursor_CallExpr && l->last_call >= 0 && !l->oom)
+            if (clang_getCursorKind(strip(l, c)) == CXCursor_CallExpr && l->last_call >= 0 && !l->oom)
                 l->nodes.v[l->last_call].loc = -1;
         } else {
             /* __try/__except and friends: their statements in order */
-            kids_of(c, &k);
+            kids_of(l, c, &k);
             for (unsigned i = 0; i < k.n; i++)
                 lower_stmt_or_expr(l, k.v[i]);
         }
@@ -1311,6 +1440,7 @@ static void reset_builder(struct lower *l)
     l->jumps = NULL;
     l->sw = NULL;
     l->temps = 0;
+    l->too_many = NULL;
 }
 
 static void free_builder(struct lower *l)
@@ -1344,7 +1474,7 @@ static struct ir_function *lower_function(struct lower *l, CXCursor fn)
     f->nparams = nparams > 0 ? (uint32_t)nparams : 0;
 
     struct kids k;
-    kids_of(fn, &k);
+    kids_of(l, fn, &k);
     CXCursor body = clang_getNullCursor();
     for (unsigned i = 0; i < k.n; i++)
         if (clang_getCursorKind(k.v[i]) == CXCursor_CompoundStmt)
@@ -1427,7 +1557,7 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
         || !clang_Location_isFromMainFile(clang_getCursorLocation(c)))
         return CXChildVisit_Continue;
     struct kids k;
-    kids_of(c, &k);
+    kids_of(l, c, &k);
     if (k.n >= 1 && clang_getCursorKind(k.v[0]) == CXCursor_TypeRef) {
         CXString t = clang_getCursorSpelling(k.v[0]);
         const struct ls_role *role = ls_role_lookup(clang_getCString(t));
@@ -1451,6 +1581,8 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
         return CXChildVisit_Break;
     }
     f->skipped = error_within(l, f->line, f->end_line);
+    if (f->skipped == NULL)
+        f->skipped = l->too_many;
     if (add_function(l->prog, f) < 0)
         l->oom = 1;
     return CXChildVisit_Continue;

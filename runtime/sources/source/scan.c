@@ -6,9 +6,11 @@
  * a helper defined in another file is followed like one in the same file.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,12 +100,18 @@ static int parse_unit(CXIndex index, const char *file, const char *const *args, 
                       struct ir_program *p, const struct scan_callbacks *cb, void *ctx,
                       struct scan_totals *totals)
 {
-    if (file && access(file, R_OK) != 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "cannot read '%s'", file);
-        diag(cb, ctx, "error", NULL, 0, 0, msg);
-        totals->units_failed++;
-        return 1;
+    if (file) {
+        struct stat sb;
+        int err = access(file, R_OK) != 0 ? errno
+                : stat(file, &sb) != 0 ? errno
+                : S_ISDIR(sb.st_mode) ? EISDIR : 0;
+        if (err) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "cannot read '%s': %s", file, strerror(err));
+            diag(cb, ctx, "error", NULL, 0, 0, msg);
+            totals->units_failed++;
+            return 1;
+        }
     }
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2(index, file, args, nargs, NULL, 0,
@@ -471,8 +479,11 @@ int scan_run(const struct scan_options *o, const struct ls_rule *const *rules, u
     }
     if (rc >= 0 && (r = read_sdv_maps(&p, o, cb, ctx)) != 0)
         rc = r < 0 ? -1 : r > rc ? r : rc;
-    if (rc >= 0 && o->nentries && (r = named_entries(&p, o, cb, ctx)) != 0)
-        rc = r < 0 ? -1 : r > rc ? r : rc;
+    if (rc >= 0 && o->nentries && (r = named_entries(&p, o, cb, ctx)) != 0) {
+        /* a bad --entry is a usage error: nothing is analysed */
+        ir_program_free(&p);
+        return r;
+    }
     if (rc >= 0 && p.nentries == 0 && add_root_entries(&p) < 0)
         rc = -1;
     t0 = now();

@@ -284,5 +284,11 @@ uint64_t state_hash(const struct astate *s)
     }
     h = mix(h, &s->nvars, sizeof s->nvars);
     h = mix(h, s->vars, s->nvars * sizeof *s->vars);
+    /* a final avalanche: the engine's tables index by the low bits */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
     return h;
 }

@@ -1,9 +1,10 @@
 /*
  * ntdef.h — lockstep's DDI model: the basic Windows kernel types
  * (UCHAR, ULONG, BOOLEAN, PVOID, NTSTATUS, LARGE_INTEGER, LIST_ENTRY,
- * UNICODE_STRING), the decoration macros drivers write (IN, OUT, NTAPI,
- * UNREFERENCED_PARAMETER, CONTAINING_RECORD) and, through ntstatus.h, the
- * NTSTATUS codes.
+ * UNICODE_STRING, STRING, OBJECT_ATTRIBUTES), the decoration macros drivers
+ * write (IN, OUT, NTAPI, UNREFERENCED_PARAMETER, CONTAINING_RECORD), the
+ * integer limits, structured exception handling (try/except) and, through
+ * guiddef.h and ntstatus.h, GUIDs and the NTSTATUS codes.
  *
  * Part of the DDI model headers (docs/ddk-headers.md): a model of the
  * Windows kernel interfaces for scanning and simulating drivers, not
@@ -87,6 +88,35 @@ typedef unsigned short WCHAR, *PWCH, *PWSTR;
 typedef const WCHAR *PCWSTR;
 typedef PVOID HANDLE, *PHANDLE;
 
+/* the other spellings of the string and character pointers */
+typedef CHAR *LPSTR, *PCH;
+typedef const CHAR *LPCSTR, *PCCH, *PCSZ;
+typedef WCHAR *PWCHAR, *LPWSTR;
+typedef const WCHAR *LPCWSTR, *PCWCH;
+typedef int INT;
+typedef unsigned int UINT;
+typedef LONG_PTR SSIZE_T;
+typedef ULONG LOGICAL, *PLOGICAL;
+
+/* limits of the integer types */
+#define MAXUCHAR        0xff
+#define MAXUSHORT       0xffff
+#define MAXULONG        0xffffffffUL
+#define MAXLONG         0x7fffffffL
+#define MINLONG         (-MAXLONG - 1)
+#define MAXLONGLONG     0x7fffffffffffffffLL
+
+/* 32 x 32 -> 64-bit products, as drivers compute relative timeouts */
+#define Int32x32To64(a, b)  ((LONGLONG)(LONG)(a) * (LONGLONG)(LONG)(b))
+#define UInt32x32To64(a, b) ((ULONGLONG)(ULONG)(a) * (ULONGLONG)(ULONG)(b))
+
+/* counts and sizes of arrays and fields */
+#define RTL_NUMBER_OF(array)        (sizeof(array) / sizeof((array)[0]))
+#define ARRAYSIZE(array)            RTL_NUMBER_OF(array)
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define ANYSIZE_ARRAY               1
+#define C_ASSERT(e)                 _Static_assert(e, #e)
+
 typedef LONG NTSTATUS, *PNTSTATUS;
 
 typedef union _LARGE_INTEGER {
@@ -103,6 +133,18 @@ typedef union _LARGE_INTEGER {
 
 typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 
+typedef union _ULARGE_INTEGER {
+    struct {
+        ULONG LowPart;
+        ULONG HighPart;
+    };
+    struct {
+        ULONG LowPart;
+        ULONG HighPart;
+    } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
 typedef struct _LIST_ENTRY {
     struct _LIST_ENTRY *Flink;
     struct _LIST_ENTRY *Blink;
@@ -114,6 +156,59 @@ typedef struct _UNICODE_STRING {
     PWSTR Buffer;
 } UNICODE_STRING, *PUNICODE_STRING;
 typedef const UNICODE_STRING *PCUNICODE_STRING;
+
+/* counted 8-bit strings (RtlInitAnsiString, RtlUnicodeStringToAnsiString) */
+typedef struct _STRING {
+    USHORT Length;              /* bytes, without a terminator */
+    USHORT MaximumLength;
+    PCHAR Buffer;
+} STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
+typedef const STRING *PCANSI_STRING;
+
+/* A counted string over a literal: UNICODE_STRING s = RTL_CONSTANT_STRING(L"x"). */
+#define RTL_CONSTANT_STRING(s) \
+    { (USHORT)(sizeof(s) - sizeof((s)[0])), (USHORT)sizeof(s), (void *)(s) }
+
+/* What ZwCreateFile, ZwOpenKey, PsCreateSystemThread, ... are told about
+ * the object: its name, the directory it is relative to, OBJ_* flags. */
+typedef struct _OBJECT_ATTRIBUTES {
+    ULONG Length;
+    HANDLE RootDirectory;
+    PUNICODE_STRING ObjectName;
+    ULONG Attributes;
+    PVOID SecurityDescriptor;
+    PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+typedef const OBJECT_ATTRIBUTES *PCOBJECT_ATTRIBUTES;
+
+#define InitializeObjectAttributes(p, n, a, r, s) do {  \
+        (p)->Length = sizeof(OBJECT_ATTRIBUTES);        \
+        (p)->RootDirectory = (r);                       \
+        (p)->Attributes = (a);                          \
+        (p)->ObjectName = (n);                          \
+        (p)->SecurityDescriptor = (s);                  \
+        (p)->SecurityQualityOfService = NULL;           \
+    } while (0)
+
+/* Structured exception handling.  The Windows target's compiler (clang
+ * with -fms-extensions, MSVC) knows __try/__except/__finally; elsewhere the
+ * guarded block becomes a plain block and the handler a branch the analysis
+ * need not take, since the model raises no exceptions.  __leave has no such
+ * spelling and stays undefined.  Drivers also write the lower-case forms. */
+#if !defined(_MSC_VER)
+#define __try                       if (1)
+#define __except(filter)            else if (filter)
+#define __finally                   if (1)
+#define GetExceptionCode()          STATUS_ACCESS_VIOLATION   /* any will do */
+#else
+#define GetExceptionCode            _exception_code
+#endif
+#define try                         __try
+#define except                      __except
+#define finally                     __finally
+#define EXCEPTION_EXECUTE_HANDLER       1
+#define EXCEPTION_CONTINUE_SEARCH       0
+#define EXCEPTION_CONTINUE_EXECUTION    (-1)
 
 /* The doubly linked list helpers are inline in the WDK too: data structure
  * code, not kernel calls, so they raise no events. */
@@ -160,6 +255,15 @@ FORCEINLINE PLIST_ENTRY RemoveHeadList(PLIST_ENTRY ListHead)
     return entry;
 }
 
+/* The Microsoft C run-time's case-insensitive comparisons, which the
+ * kernel's C library has and drivers call; the other string functions are
+ * the host's <string.h>. */
+int _stricmp(const char *String1, const char *String2);
+int _strnicmp(const char *String1, const char *String2, SIZE_T Count);
+int _wcsicmp(const WCHAR *String1, const WCHAR *String2);
+int _wcsnicmp(const WCHAR *String1, const WCHAR *String2, SIZE_T Count);
+
+#include "guiddef.h"
 #include "ntstatus.h"
 
 #endif

@@ -131,9 +131,13 @@ typedef enum _SCSI_NOTIFICATION_TYPE {
 #define StorSynchronizeHalfDuplex       0
 #define StorSynchronizeFullDuplex       1
 
+/* wdm.h (included above) declares the whole enumeration, with the same
+ * values; this is the short form for a wdm.h without it */
+#ifndef LOCKSTEP_DDK_INTERFACE_TYPE
 typedef enum _INTERFACE_TYPE {
     Internal = 0, Isa, Eisa, MicroChannel, TurboChannel, PCIBus
 } INTERFACE_TYPE;
+#endif
 
 typedef enum _SCSI_ADAPTER_CONTROL_TYPE {
     ScsiQuerySupportedControlTypes = 0,

@@ -1,0 +1,157 @@
+/*
+ * km.h — inside the kernel model: the one simulated processor, the call
+ * events every DDI emits, the spin locks it holds, findings, choices and
+ * the pool.  Used by the DDI implementations (kmodel_*.c) and the harness;
+ * nothing outside runtime/sources/sim sees it.
+ *
+ * The processor has one current IRQL, as a real one does (the IRQL stack
+ * of DESIGN section 3 belongs to the runtime's environment model, which
+ * every event's recorded IRQL is checked against).  A finding that a real
+ * machine would not survive (a hang, a bug check, the model's memory
+ * overwritten) ends the run by longjmp to the harness, out of driver code:
+ * the driver's stack frames are abandoned, as the machine's would be.
+ */
+#ifndef LS_SIM_KM_H
+#define LS_SIM_KM_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+/* Every DDI the model implements, in one list: the enum of function
+ * slots and the names the events carry come from it.  ORDER: km_fn. */
+#define KM_DDIS(X) \
+    X(KeGetCurrentIrql) X(KeRaiseIrql) X(KeLowerIrql) X(KeRaiseIrqlToDpcLevel) \
+    X(KeInitializeSpinLock) X(KeAcquireSpinLock) X(KeReleaseSpinLock) \
+    X(KeAcquireSpinLockRaiseToDpc) X(KeAcquireSpinLockAtDpcLevel) \
+    X(KeReleaseSpinLockFromDpcLevel) X(KeTryToAcquireSpinLockAtDpcLevel) \
+    X(KeAcquireInStackQueuedSpinLock) X(KeReleaseInStackQueuedSpinLock) \
+    X(KeAcquireInStackQueuedSpinLockAtDpcLevel) X(KeReleaseInStackQueuedSpinLockFromDpcLevel) \
+    X(IoAcquireCancelSpinLock) X(IoReleaseCancelSpinLock) \
+    X(KeInitializeDpc) X(KeInsertQueueDpc) X(KeInitializeEvent) X(KeSetEvent) \
+    X(KeStallExecutionProcessor) \
+    X(ExAllocatePool2) X(ExAllocatePoolWithTag) X(ExFreePool) X(ExFreePoolWithTag) \
+    X(IoCompleteRequest) X(IofCompleteRequest) \
+    X(StorPortInitialize) X(StorPortEnablePassiveInitialization) \
+    X(StorPortAcquireSpinLock) X(StorPortReleaseSpinLock) \
+    X(StorPortInitializeDpc) X(StorPortIssueDpc) X(StorPortNotification) \
+    X(StorPortCompleteRequest) X(StorPortAllocatePool) X(StorPortFreePool) \
+    X(StorPortGetUncachedExtension) X(StorPortGetDeviceBase) \
+    X(StorPortReadRegisterUlong) X(StorPortWriteRegisterUlong) X(StorPortStallExecution)
+
+enum km_fn {
+#define KM_ENUM(name) KM_##name,
+    KM_DDIS(KM_ENUM)
+#undef KM_ENUM
+    KM_FN_COUNT
+};
+
+/* A spin lock the processor holds.  lock names the lock (a KSPIN_LOCK's
+ * address, or for Storport's locks a token of the adapter or the DPC);
+ * handle is the caller's KLOCK_QUEUE_HANDLE or STOR_LOCK_HANDLE, if any. */
+enum km_lock_kind { KM_SPIN, KM_QUEUED, KM_STOR, KM_CANCEL, KM_OS };
+struct km_lock {
+    const void *lock;
+    const void *handle;
+    uint8_t kind;           /* enum km_lock_kind                            */
+    uint8_t old_irql;       /* the IRQL its acquire raised from             */
+    uint64_t seq;           /* event of the acquire                         */
+};
+
+#define KM_LOCKS_MAX 32
+
+/* A queued DPC: a KDEFERRED_ROUTINE or a Storport HW_DPC_ROUTINE, which
+ * have the same shape (the DPC, a context, two system arguments). */
+typedef void km_dpc_routine(void *dpc, void *context, void *arg1, void *arg2);
+struct km_dpc {
+    void *dpc;
+    km_dpc_routine *routine;
+    void *context, *arg1, *arg2;
+    const char *role;       /* KDEFERRED_ROUTINE or HW_DPC_ROUTINE          */
+};
+#define KM_DPCS_MAX 8
+#define KM_GUARD 0x6c6f636b73746570ull    /* "lockstep": the state's fences */
+
+/* The simulated machine.  The guards fence the state from wild writes of
+ * driver code that lands next to it; km_check_guards looks at them. */
+struct km_machine {
+    uint64_t guard_lo;
+    const struct sim_host *host;
+    jmp_buf *stop;          /* where a run-ending finding jumps to          */
+    uint64_t seq;           /* last event number                            */
+    uint8_t irql;           /* the processor's current IRQL                 */
+    uint32_t fn[KM_FN_COUNT];   /* the sink's id of each DDI                */
+    struct km_lock locks[KM_LOCKS_MAX];
+    unsigned nlocks;
+    struct km_block *pool;  /* live allocations, newest first              */
+    struct km_dpc dpcs[KM_DPCS_MAX];    /* queued, oldest first             */
+    unsigned ndpcs;
+    uint64_t guard_hi;
+};
+
+extern struct km_machine km;
+extern uint64_t km_call_count;
+
+/* Start a run: a processor at PASSIVE_LEVEL holding nothing, the DDI
+ * names interned with the host's sink.  Returns 0, or -1 when the sink
+ * failed. */
+int km_reset(const struct sim_host *host, jmp_buf *stop);
+
+/* Free what the run left allocated. */
+void km_release_pool(void);
+
+/* Emit the entry / exit event of DDI fn with its arguments (and, for an
+ * exit with has_ret, its return value).  A sink that says stop ends the
+ * run. */
+void km_entry(enum km_fn fn, unsigned nargs, const ls_word *args);
+void km_exit(enum km_fn fn, unsigned nargs, const ls_word *args, int has_ret, ls_word ret);
+/* The same for a function the sink interned elsewhere (a driver routine). */
+void km_event(uint32_t id, int when, unsigned nargs, const ls_word *args, int has_ret,
+              ls_word ret);
+
+/* End the run now: back to the harness. */
+_Noreturn void km_stop(void);
+
+/* Report a finding; SIM_HANG, SIM_BUGCHECK and SIM_CORRUPT end the run
+ * (the call does not return). */
+void km_finding(enum sim_finding kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A choice of the host: 0..options-1, 0 the ordinary outcome. */
+unsigned km_choose(unsigned options, const char *what);
+
+/* Fault injection at a call that can fail: 1 when the host chose to
+ * make this call of `ddi` fail. */
+int km_fault(enum km_fn ddi);
+
+/* The IRQL moves.  km_raise to a lower IRQL and km_lower to a higher one
+ * are bug checks (the run ends); `who` names the call for the text. */
+void km_raise(uint8_t irql, const char *who);
+void km_lower(uint8_t irql, const char *who);
+
+/* Take lock for the processor; a lock it already holds is a hang (the
+ * run ends).  Returns the table entry. */
+struct km_lock *km_lock_take(enum km_lock_kind kind, const void *lock, const void *handle,
+                             const char *who);
+/* The held lock named by lock (handle NULL) or by handle, or NULL. */
+struct km_lock *km_lock_find(const void *lock, const void *handle);
+void km_lock_drop(struct km_lock *l);
+
+/* Pool memory with a header the model checks on free; NULL when the host
+ * chose to fail the allocation of `ddi` or memory ran out. */
+void *km_alloc(enum km_fn ddi, size_t size);
+/* Free p; a pointer the pool did not hand out (or handed out and took
+ * back) is misuse, reported and otherwise ignored. */
+void km_free(void *p, const char *who);
+
+/* Queue a DPC unless it is queued already (then nothing changes);
+ * returns 1 when queued now, as KeInsertQueueDpc does. */
+int km_queue_dpc(void *dpc, km_dpc_routine *routine, void *context, void *arg1, void *arg2,
+                 const char *role);
+
+/* Is the machine's state intact?  A broken fence is SIM_CORRUPT. */
+void km_check_guards(void);
+
+#endif
