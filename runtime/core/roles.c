@@ -40,8 +40,10 @@ static const struct ls_role roles[] = {
     { "IO_COMPLETION_ROUTINE",                 "wdm",      P, D },
     { "IO_DPC_ROUTINE",                        "wdm",      D, D },
     { "IO_WORKITEM_ROUTINE",                   "wdm",      P, P },
+    { "IO_WORKITEM_ROUTINE_EX",                "wdm",      P, P },
     { "KDEFERRED_ROUTINE",                     "wdm",      D, D },
     { "KSERVICE_ROUTINE",                      "wdm",      DIRQL, DIRQL },
+    { "KSTART_ROUTINE",                        "wdm",      P, P },
     { "KSYNCHRONIZE_ROUTINE",                  "wdm",      DIRQL, DIRQL },
 };
 

@@ -40,6 +40,22 @@ static const char *ddk_dir(void)
     return LOCKSTEP_INSTALLED_DDK_DIR;
 }
 
+/* The flags that put the model headers on the path (MODEL_FLAGS of them,
+ * none with --no-model-headers): after the user's own -I, as a system
+ * directory; and the Windows compiler's ways that driver code relies on
+ * (a 16-bit wchar_t for L"..." strings, Microsoft extensions). */
+#define MODEL_FLAGS 4
+static int model_flags(const struct scan_options *o, const char **args)
+{
+    if (!o->model_headers)
+        return 0;
+    args[0] = "-isystem";
+    args[1] = ddk_dir();
+    args[2] = "-fshort-wchar";
+    args[3] = "-fms-extensions";
+    return MODEL_FLAGS;
+}
+
 static void diag(const struct scan_callbacks *cb, void *ctx, const char *severity,
                  const char *file, uint32_t line, uint32_t column, const char *message)
 {
@@ -149,12 +165,9 @@ static int parse_files(CXIndex index, const struct scan_options *o, struct ir_pr
     const char *args[MAX_ARGS];
     int nargs = 0;
     args[nargs++] = "-ferror-limit=0";      /* every error, so none is skipped silently */
-    for (uint32_t i = 0; i < o->ncflags && nargs < MAX_ARGS - 4; i++)
+    for (uint32_t i = 0; i < o->ncflags && nargs < MAX_ARGS - MODEL_FLAGS; i++)
         args[nargs++] = o->cflags[i];
-    if (o->model_headers) {
-        args[nargs++] = "-isystem";
-        args[nargs++] = ddk_dir();
-    }
+    nargs += model_flags(o, args + nargs);
     int worst = 0;
     for (uint32_t i = 0; i < o->nfiles; i++) {
         int rc = parse_unit(index, o->files[i], args, nargs, p, cb, ctx, totals);
@@ -227,10 +240,7 @@ static int parse_database(CXIndex index, const struct scan_options *o, struct ir
             args[nargs++] = "-working-directory";
             args[nargs++] = d;
             args[nargs++] = "-ferror-limit=0";
-            if (o->model_headers) {
-                args[nargs++] = "-isystem";
-                args[nargs++] = ddk_dir();
-            }
+            nargs += model_flags(o, args + nargs);
             for (uint32_t k = 0; k < o->ncflags && nargs < MAX_ARGS; k++)
                 args[nargs++] = o->cflags[k];
             int rc = parse_unit(index, path, args, nargs, p, cb, ctx, totals);
