@@ -9,10 +9,17 @@ expect_exit "unknown command" 2 "$LOCKSTEP" frobnicate
 expect_output "unknown command named" "unknown command 'frobnicate'"
 expect_exit "lockstep --version" 0 "$LOCKSTEP" --version
 expect_output "version names the ABI" "checker ABI 1"
-for cmd in compile rules results; do
+for cmd in check compile rules results scan sim trace; do
     expect_exit "lockstep $cmd --help" 0 "$LOCKSTEP" "$cmd" --help
     expect_output "$cmd help has usage" "^usage: lockstep $cmd"
 done
+for cmd in check compile rules results scan sim trace; do
+    "$LOCKSTEP" --help | grep -q "^  $cmd " && pass "top-level help lists $cmd" \
+        || fail "top-level help does not list $cmd"
+done
+expect_exit "scan with an unknown option" 2 "$LOCKSTEP" scan --frob x.c
+expect_exit "scan without a file" 2 "$LOCKSTEP" scan --no-db
+expect_exit "sim with an unknown option" 2 "$LOCKSTEP" sim --frob x.c
 expect_exit "compile without specs" 2 "$LOCKSTEP" compile
 expect_exit "compile with an unknown option" 2 "$LOCKSTEP" compile --frob specs/storport/SpinLock.slic
 expect_exit "compile --emit with a bad format" 2 "$LOCKSTEP" compile --emit pdf specs/storport/SpinLock.slic
