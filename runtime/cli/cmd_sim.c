@@ -43,8 +43,8 @@ static const char help[] =
     "options:\n"
     "  --seed N        seed of the random schedules (default 1)\n"
     "  --runs N        random runs (default 200); with --exhaustive, the most runs\n"
-    "  --steps N       entry points each random run calls after initialisation\n"
-    "                  (default 12)\n"
+    "  --steps N       steps each random run takes after initialisation: an entry\n"
+    "                  point, an IRP, a DPC ... (default 12)\n"
     "  --exhaustive    every schedule of --depth entry points, with every fault choice\n"
     "  --depth K       entry points per exhaustive schedule (default 3)\n"
     "  --budget MS     time budget of one run in milliseconds (default 5000)\n"
@@ -289,12 +289,13 @@ static int one_run(struct sim_cli *c, const struct sim_driver *d, unsigned long 
     c->runs_done++;
     if (outcome == SIM_RUN_NOTHING)
         fprintf(stderr, ERR "DriverEntry registered no routines: a Storport miniport calls "
-                "StorPortInitialize with its HW_INITIALIZATION_DATA (WDM dispatch tables "
-                "are not simulated yet)\n");
+                "StorPortInitialize with its HW_INITIALIZATION_DATA, a WDM driver fills "
+                "DriverObject->MajorFunction[] (or sets DriverUnload, DriverStartIo or "
+                "DriverExtension->AddDevice)\n");
     else if (outcome == SIM_RUN_ENTRY_FAILED)
-        fprintf(stderr, ERR "DriverEntry returned 0x%08x (StorPortInitialize refuses "
-                "HW_INITIALIZATION_DATA without HwFindAdapter, HwInitialize and HwStartIo)\n",
-                (unsigned)status);
+        fprintf(stderr, ERR "DriverEntry returned 0x%08x with no call failed by the "
+                "simulation (StorPortInitialize refuses HW_INITIALIZATION_DATA without "
+                "HwFindAdapter, HwInitialize and HwStartIo)\n", (unsigned)status);
     ls_runtime_free(c->rt);
     c->rt = NULL;
     return outcome;

@@ -5,8 +5,9 @@
  * values handed back, hang and bug-check detection, fault injection, the
  * pool's misuse checks; then the same calls through a real runtime with
  * the shipped rules, where the environment model must agree with the
- * model on every event (no notice) and a planted bug is caught; and the
- * schedule's text round trip.
+ * model on every event (no notice) and a planted bug is caught; the WDM
+ * I/O manager's calls (devices, IRPs, cancel, completion routines, the
+ * start-packet queue, timers); and the schedule's text round trip.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "check.h"
 #include "km.h"
 #include "km_storport.h"
+#include "km_wdm.h"
 
 /* ---- a host that records --------------------------------------------------- */
 
@@ -89,6 +91,7 @@ static void reset(void)
     memset(&rec, 0, sizeof rec);
     CHECK(km_reset(&rec_host, &stop) == 0);
     km_adapter_reset();
+    km_wdm_reset(NULL);
 }
 
 static const char *name_of(int i)
@@ -312,6 +315,274 @@ static void test_runtime(void)
     ls_runtime_free(rt);
 }
 
+/* ---- the WDM I/O manager --------------------------------------------------- */
+
+static DRIVER_OBJECT test_driver;
+
+/* An IRP of the model's, outstanding, its current location [1] on dev. */
+static PIRP new_irp(unsigned slot, PDEVICE_OBJECT dev)
+{
+    struct km_irp *k = &km_wdm.irps[slot];
+    memset(&k->irp, 0, sizeof k->irp);
+    memset(k->stack, 0, sizeof k->stack);
+    k->irp.Tail.Overlay.CurrentStackLocation = &k->stack[1];
+    k->stack[1].DeviceObject = dev;
+    k->stack[1].MajorFunction = IRP_MJ_READ;
+    k->state = KM_IRP_OUTSTANDING;
+    k->pending = 0;
+    k->what = "read";
+    return &k->irp;
+}
+
+static int cancelled_calls;
+
+static VOID good_cancel(PDEVICE_OBJECT dev, PIRP irp)
+{
+    (void)dev;
+    cancelled_calls++;
+    CHECK(km.irql == DISPATCH_LEVEL && km.nlocks == 1 && irp->Cancel);
+    IoReleaseCancelSpinLock(irp->CancelIrql);
+    irp->IoStatus.Status = STATUS_CANCELLED;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+}
+
+static VOID lock_keeping_cancel(PDEVICE_OBJECT dev, PIRP irp)
+{
+    (void)dev;
+    irp->IoStatus.Status = STATUS_CANCELLED;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);    /* still holding the cancel lock */
+}
+
+static int completions;
+static PDEVICE_OBJECT completion_device;
+
+static NTSTATUS count_completion(PDEVICE_OBJECT dev, PIRP irp, PVOID context)
+{
+    (void)irp;
+    completions++;
+    completion_device = dev;
+    return context ? STATUS_MORE_PROCESSING_REQUIRED : STATUS_SUCCESS;
+}
+
+static VOID test_dpc_routine(PKDPC dpc, PVOID context, PVOID a1, PVOID a2)
+{
+    (void)dpc; (void)context; (void)a1; (void)a2;
+}
+
+static void test_wdm_devices(void)
+{
+    PDEVICE_OBJECT a = NULL, b = NULL;
+    reset();
+    memset(&test_driver, 0, sizeof test_driver);
+    if (setjmp(stop) == 0) {
+        CHECK(IoCreateDevice(&test_driver, 128, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &a)
+              == STATUS_SUCCESS);
+        CHECK(a != NULL && a->DeviceExtension != NULL && test_driver.DeviceObject == a);
+        CHECK(a->DriverObject == &test_driver && (a->Flags & DO_DEVICE_INITIALIZING));
+        CHECK_STR(name_of(0), "IoCreateDevice");
+        CHECK(rec.ev[1].nargs == 7 && rec.ev[1].ret == STATUS_SUCCESS);
+        rec.fault_next = 1;
+        CHECK(IoCreateDevice(&test_driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &b)
+              == STATUS_INSUFFICIENT_RESOURCES && b == NULL && km.faults == 1);
+        CHECK(IoCreateDevice(&test_driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &b)
+              == STATUS_SUCCESS && b->DeviceExtension == NULL);
+        CHECK(test_driver.DeviceObject == b && b->NextDevice == a);
+        IoDeleteDevice(b);
+        CHECK(test_driver.DeviceObject == a);
+        IoDeleteDevice(a);
+        CHECK(test_driver.DeviceObject == NULL && rec.findings[SIM_MISUSE] == 0);
+        IoDeleteDevice(a);                          /* twice */
+        CHECK(rec.findings[SIM_MISUSE] == 1);
+        PVOID p = ExAllocatePool(NonPagedPool, 32);
+        CHECK(p != NULL);
+        ExFreePool(p);
+    }
+    CHECK(rec.findings[SIM_HANG] == 0 && rec.findings[SIM_BUGCHECK] == 0);
+}
+
+static void test_wdm_irps(void)
+{
+    reset();
+    if (setjmp(stop) == 0) {
+        PIRP irp = new_irp(0, NULL);
+        struct km_irp *k = km_irp_of(irp);
+        CHECK(k == &km_wdm.irps[0] && km_irp_of(&rec) == NULL);
+        CHECK(IoGetCurrentIrpStackLocation(irp) == &k->stack[1]);
+        CHECK(rec.ev[1].ret == (ls_word)(uintptr_t)&k->stack[1]);
+        CHECK(IoGetNextIrpStackLocation(irp) == &k->stack[0]);
+        IoMarkIrpPending(irp);
+        CHECK(k->pending && (k->stack[1].Control & SL_PENDING_RETURNED));
+        CHECK(IoSetCancelRoutine(irp, good_cancel) == NULL);
+        CHECK(IoSetCancelRoutine(irp, NULL) == good_cancel);
+        CHECK(rec.ev[rec.nev - 1].ret == (ls_word)(uintptr_t)good_cancel);
+        IoCompleteRequest(irp, IO_NO_INCREMENT);
+        CHECK(k->state == KM_IRP_COMPLETED);
+        IofCompleteRequest(irp, IO_NO_INCREMENT);   /* twice: a bug check */
+        CHECK(!"a second completion must stop the run");
+    }
+    CHECK(rec.findings[SIM_BUGCHECK] == 1);
+    CHECK(strstr(rec.last_finding, "MULTIPLE_IRP_COMPLETE_REQUESTS") != NULL);
+
+    reset();
+    if (setjmp(stop) == 0) {
+        PIRP irp = new_irp(1, NULL);
+        IoSetCancelRoutine(irp, good_cancel);
+        IoCompleteRequest(irp, IO_NO_INCREMENT);
+        CHECK(!"completing with a cancel routine set must stop the run");
+    }
+    CHECK(strstr(rec.last_finding, "CANCEL_STATE_IN_COMPLETED_IRP") != NULL);
+    /* an IRP the model did not build (an SRB's) is only recorded */
+    reset();
+    IRP other;
+    memset(&other, 0, sizeof other);
+    IoCompleteRequest(&other, IO_NO_INCREMENT);
+    CHECK(rec.nev == 2 && rec.findings[SIM_BUGCHECK] == 0);
+}
+
+static void test_wdm_cancel(void)
+{
+    DEVICE_OBJECT dev;
+    memset(&dev, 0, sizeof dev);
+    reset();
+    cancelled_calls = 0;
+    if (setjmp(stop) == 0) {
+        PIRP irp = new_irp(0, &dev);
+        IoSetCancelRoutine(irp, good_cancel);
+        CHECK(IoCancelIrp(irp) == TRUE && cancelled_calls == 1);
+        CHECK(km.irql == PASSIVE_LEVEL && km.nlocks == 0);
+        CHECK(km_wdm.irps[0].state == KM_IRP_COMPLETED && irp->CancelRoutine == NULL);
+        CHECK(rec.findings[SIM_IRQL_LEAK] == 0);
+        /* without a cancel routine: Cancel set, the lock released again */
+        irp = new_irp(1, &dev);
+        CHECK(IoCancelIrp(irp) == FALSE && irp->Cancel && km.nlocks == 0);
+        CHECK(km.irql == PASSIVE_LEVEL);
+        /* a cancel routine that keeps the lock returns at the wrong IRQL */
+        irp = new_irp(2, &dev);
+        IoSetCancelRoutine(irp, lock_keeping_cancel);
+        IoCancelIrp(irp);
+        CHECK(rec.findings[SIM_IRQL_LEAK] == 1);
+        CHECK(strstr(rec.last_finding, "DRIVER_CANCEL routine returned at IRQL 2") != NULL);
+        CHECK(km.nlocks == 1);                      /* the next acquire hangs */
+        KIRQL old;
+        IoAcquireCancelSpinLock(&old);
+        CHECK(!"acquiring the kept cancel lock must hang");
+    }
+    CHECK(rec.findings[SIM_HANG] == 1);
+}
+
+static void test_wdm_completion_routines(void)
+{
+    DEVICE_OBJECT upper;
+    memset(&upper, 0, sizeof upper);
+    reset();
+    completions = 0;
+    if (setjmp(stop) == 0) {
+        PIRP irp = new_irp(0, &upper);
+        struct km_irp *k = &km_wdm.irps[0];
+        IoSetCompletionRoutine(irp, count_completion, NULL, TRUE, TRUE, TRUE);
+        CHECK(k->stack[0].CompletionRoutine == count_completion);
+        CHECK(k->stack[0].Control == (SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR
+                                      | SL_INVOKE_ON_CANCEL));
+        /* the lower driver, at location [0], completes it */
+        irp->Tail.Overlay.CurrentStackLocation = &k->stack[0];
+        irp->IoStatus.Status = STATUS_SUCCESS;
+        IoCompleteRequest(irp, IO_NO_INCREMENT);
+        CHECK(completions == 1 && completion_device == &upper);
+        CHECK(k->state == KM_IRP_COMPLETED);
+        /* only on error: a success does not call it */
+        irp = new_irp(1, &upper);
+        k = &km_wdm.irps[1];
+        IoSetCompletionRoutine(irp, count_completion, (PVOID)1, FALSE, TRUE, FALSE);
+        irp->Tail.Overlay.CurrentStackLocation = &k->stack[0];
+        IoCompleteRequest(irp, IO_NO_INCREMENT);
+        CHECK(completions == 1);
+        /* STATUS_MORE_PROCESSING_REQUIRED gives the IRP back */
+        irp = new_irp(2, &upper);
+        k = &km_wdm.irps[2];
+        IoSetCompletionRoutine(irp, count_completion, (PVOID)1, TRUE, TRUE, TRUE);
+        irp->Tail.Overlay.CurrentStackLocation = &k->stack[0];
+        IoCompleteRequest(irp, IO_NO_INCREMENT);
+        CHECK(completions == 2 && k->state == KM_IRP_OUTSTANDING);
+        /* the current location is the lowest: no next one */
+        irp->Tail.Overlay.CurrentStackLocation = &k->stack[0];
+        CHECK(IoGetNextIrpStackLocation(irp) == NULL && rec.findings[SIM_MISUSE] == 1);
+    }
+    CHECK(rec.findings[SIM_BUGCHECK] == 0 && rec.findings[SIM_IRQL_LEAK] == 0);
+}
+
+static void test_wdm_queues_and_timers(void)
+{
+    DEVICE_OBJECT dev;
+    KTIMER timer;
+    KDPC dpc;
+    memset(&dev, 0, sizeof dev);
+    reset();
+    if (setjmp(stop) == 0) {
+        PIRP a = new_irp(0, &dev), b = new_irp(1, &dev);
+        IoStartPacket(&dev, a, NULL, good_cancel);
+        IoStartPacket(&dev, b, NULL, NULL);
+        CHECK(km_wdm.nstartq == 2 && km_wdm.startq[0] == a && a->CancelRoutine == good_cancel);
+        IoStartPacket(&dev, a, NULL, NULL);         /* started twice */
+        CHECK(rec.findings[SIM_MISUSE] == 1 && km_wdm.nstartq == 2);
+        dev.CurrentIrp = a;
+        KIRQL old;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        IoStartNextPacket(&dev, FALSE);
+        KeLowerIrql(old);
+        CHECK(dev.CurrentIrp == NULL);
+
+        IoInitializeDpcRequest(&dev, (PIO_DPC_ROUTINE)test_dpc_routine);
+        IoRequestDpc(&dev, a, NULL);
+        CHECK(km.ndpcs == 1 && km.dpcs[0].arg1 == a && strcmp(km.dpcs[0].role, "IO_DPC_ROUTINE") == 0);
+        CHECK(km.dpcs[0].context == &dev);
+
+        KeInitializeTimer(&timer);
+        KeInitializeDpc(&dpc, test_dpc_routine, NULL);
+        LARGE_INTEGER due = { .QuadPart = -10 };
+        CHECK(KeSetTimer(&timer, due, &dpc) == FALSE && km_wdm.ntimers == 1);
+        CHECK(KeSetTimerEx(&timer, due, 5, &dpc) == TRUE && km_wdm.ntimers == 1);
+        CHECK(km_wdm.timers[0].period == 5 && timer.Dpc == &dpc);
+        CHECK(KeCancelTimer(&timer) == TRUE && km_wdm.ntimers == 0);
+        CHECK(KeCancelTimer(&timer) == FALSE);
+        KeInitializeTimerEx(&timer, SynchronizationTimer);
+        CHECK(KeSetTimer(&timer, due, NULL) == FALSE && km_wdm.ntimers == 0);
+    }
+    CHECK(rec.findings[SIM_HANG] == 0 && rec.findings[SIM_BUGCHECK] == 0);
+}
+
+/* IoCancelIrp through a runtime: the environment model follows the cancel
+ * spin lock the model takes for the cancel routine, and SpinLockSafe sees
+ * a completion under it. */
+static void test_runtime_wdm(void)
+{
+    struct ls_runtime *rt = ls_runtime_new();
+    struct sim_runtime_sink sink;
+    DEVICE_OBJECT dev;
+    memset(&dev, 0, sizeof dev);
+    CHECK(rt != NULL);
+    for (const struct ls_rule *const *r = ls_shipped_rules; *r; r++)
+        CHECK(ls_runtime_add_rule(rt, *r) >= 0);
+    ls_runtime_set_sinks(rt, on_violation, on_notice, NULL);
+    CHECK(sim_runtime_sink_init(&sink, rt) == 0);
+    const struct sim_host host = { &sink.sink, rec_choose, rec_finding, NULL, NULL, NULL };
+    memset(&rec, 0, sizeof rec);
+    violations = notices = 0;
+    CHECK(km_reset(&host, &stop) == 0);
+    km_wdm_reset(NULL);
+    if (setjmp(stop) == 0) {
+        PIRP irp = new_irp(0, &dev);
+        IoSetCancelRoutine(irp, good_cancel);
+        IoCancelIrp(irp);
+        CHECK(violations == 0 && notices == 0);
+        irp = new_irp(1, &dev);
+        IoSetCancelRoutine(irp, lock_keeping_cancel);
+        IoCancelIrp(irp);
+        CHECK(violations == 1);
+        CHECK_STR(last_rule, "SpinLockSafe");
+    }
+    ls_runtime_free(rt);
+}
+
 /* ---- schedules ------------------------------------------------------------- */
 
 static void test_schedule(void)
@@ -364,6 +635,12 @@ int main(void)
     test_faults_and_pool();
     test_corruption();
     test_runtime();
+    test_wdm_devices();
+    test_wdm_irps();
+    test_wdm_cancel();
+    test_wdm_completion_routines();
+    test_wdm_queues_and_timers();
+    test_runtime_wdm();
     test_schedule();
     km_release_pool();
     return check_done("test_kmodel");

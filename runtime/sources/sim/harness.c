@@ -2,7 +2,11 @@
  * harness.c — the operating system's side of a simulated run (sim_run):
  * DriverEntry, then the Storport miniport's entry points in an order
  * Storport allows, each at the IRQL its role is called at (the table of
- * lockstep/roles.h), with requests built by a small SRB model.
+ * lockstep/roles.h), with requests built by a small SRB model.  A driver
+ * that called no StorPortInitialize but filled its DRIVER_OBJECT's
+ * dispatch table is a WDM driver: harness_wdm.c drives it instead.  The
+ * way a routine is called (km_call_enter / km_call_leave) is shared by both
+ * harnesses and by the model's own callbacks (km.h).
  *
  *   DriverEntry (PASSIVE) ─► HwFindAdapter (PASSIVE) ─► HwInitialize (DIRQL)
  *      ─► HwPassiveInitialize (PASSIVE, if enabled)
@@ -30,23 +34,15 @@
 #include <lockstep/roles.h>
 
 #include "km_storport.h"
-
-/* A driver routine the run has called: its address and event name id. */
-struct named {
-    const void *routine;
-    uint32_t id;
-};
-#define NAMED_MAX 32
-static struct named named[NAMED_MAX];
-static unsigned named_count;
+#include "km_wdm.h"
 
 /* The sink's id for routine, which plays role: interned (and mapped to
  * the role) the first time.  A run that cannot name it stops. */
 static uint32_t routine_id(const void *routine, const char *role)
 {
-    for (unsigned i = 0; i < named_count; i++)
-        if (named[i].routine == routine)
-            return named[i].id;
+    for (unsigned i = 0; i < km.nnamed; i++)
+        if (km.named[i].routine == routine)
+            return km.named[i].id;
     char fallback[64];
     const char *name = fallback;
     Dl_info info;
@@ -58,8 +54,10 @@ static uint32_t routine_id(const void *routine, const char *role)
     uint32_t id = s->function(s->context, name);
     if (id == UINT32_MAX || s->role(s->context, role, name) != 0)
         km_stop();
-    if (named_count < NAMED_MAX)
-        named[named_count++] = (struct named){ routine, id };
+    if (km.nnamed < sizeof km.named / sizeof km.named[0]) {
+        km.named[km.nnamed].routine = routine;
+        km.named[km.nnamed++].id = id;
+    }
     return id;
 }
 
@@ -77,22 +75,13 @@ static uint8_t role_irql(const char *role)
     return km_choose(2, what) ? r->irql_max : r->irql_min;
 }
 
-/* One call of a routine in progress. */
-struct call {
-    const char *role;
-    uint32_t id;
-    uint8_t irql;
-    int interrupt_lock;     /* Storport holds the interrupt lock over it    */
-    unsigned nargs;
-    ls_word args[4];
-};
-
-/* The OS's side of calling c's routine: raise, lock, entry event. */
-static void enter(struct call *c, const void *routine, const char *role, int interrupt_lock)
+void km_call_enter(struct km_call *c, const void *routine, const char *role, int interrupt_lock)
 {
     c->role = role;
     c->id = routine_id(routine, role);
-    c->irql = role_irql(role);
+    c->before = km.irql;
+    c->irql = c->fixed_irql ? km.irql : role_irql(role);
+    c->exit_irql = c->irql;
     c->interrupt_lock = interrupt_lock;
     if (c->irql > km.irql) {
         KIRQL old;
@@ -103,26 +92,32 @@ static void enter(struct call *c, const void *routine, const char *role, int int
     km_event(c->id, LS_ENTRY, c->nargs, c->args, 0, 0);
 }
 
-/* The OS's side of the routine's return: exit event, checks, unlock,
- * back to PASSIVE_LEVEL. */
-static void leave(struct call *c, int has_ret, ls_word ret)
+void km_call_leave(struct km_call *c, int has_ret, ls_word ret)
 {
     km_event(c->id, LS_EXIT, c->nargs, c->args, has_ret, ret);
     km_check_guards();
     km_check_srbs();
+    km_check_irps();
     if (c->interrupt_lock) {
         struct km_lock *l = km_lock_find(&km_adapter.interrupt_lock, NULL);
         if (l)
             km_lock_drop(l);
     }
-    if (km.irql != c->irql)
+    if (km.irql != c->exit_irql && c->exit_irql == c->irql)
         km_finding(SIM_IRQL_LEAK, "the %s routine returned at IRQL %u; it was called at %u",
                    c->role, km.irql, c->irql);
-    if (km.irql != PASSIVE_LEVEL)
-        KeLowerIrql(PASSIVE_LEVEL);
+    else if (km.irql != c->exit_irql)
+        km_finding(SIM_IRQL_LEAK, "the %s routine returned at IRQL %u; it was called at %u "
+                   "and must return at %u", c->role, km.irql, c->irql, c->exit_irql);
+    if (km.irql > c->before) {
+        KeLowerIrql(c->before);
+    } else if (km.irql < c->before) {
+        KIRQL old;
+        KeRaiseIrql(c->before, &old);
+    }
 }
 
-static void note(const char *fmt, const char *arg)
+void km_note(const char *fmt, const char *arg)
 {
     if (!km.host->note)
         return;
@@ -186,11 +181,11 @@ static ls_word call_find_adapter(void)
     cfg->AdapterInterfaceType = d->AdapterInterfaceType;
     cfg->NumberOfAccessRanges = d->NumberOfAccessRanges;
     cfg->MaximumTransferLength = 0x10000;
-    struct call c = { .nargs = 4, .args = { PTR(km_adapter.ext), PTR(km_adapter.hw_context),
+    struct km_call c = { .nargs = 4, .args = { PTR(km_adapter.ext), PTR(km_adapter.hw_context),
                                             0, PTR(cfg) } };
-    enter(&c, (const void *)d->HwFindAdapter, "HW_FIND_ADAPTER", 0);
+    km_call_enter(&c, (const void *)d->HwFindAdapter, "HW_FIND_ADAPTER", 0);
     ULONG r = d->HwFindAdapter(km_adapter.ext, km_adapter.hw_context, NULL, NULL, cfg, &again);
-    leave(&c, 1, r);
+    km_call_leave(&c, 1, r);
     return r;
 }
 
@@ -198,16 +193,16 @@ static ls_word call_find_adapter(void)
  * the device extension alone.  routine is called as role's type. */
 static ls_word call_ext_routine(const void *routine, const char *role)
 {
-    struct call c = { .nargs = 1, .args = { PTR(km_adapter.ext) } };
+    struct km_call c = { .nargs = 1, .args = { PTR(km_adapter.ext) } };
     int interrupt = strcmp(role, "HW_INTERRUPT") == 0 || strcmp(role, "HW_INITIALIZE") == 0;
-    enter(&c, routine, role, interrupt);
+    km_call_enter(&c, routine, role, interrupt);
     ls_word r = 0;
     int has_ret = strcmp(role, "HW_TIMER") != 0;
     if (has_ret)
         r = ((PHW_INITIALIZE)routine)(km_adapter.ext);  /* all BOOLEAN (PVOID) */
     else
         ((PHW_TIMER)routine)(km_adapter.ext);
-    leave(&c, has_ret, r);
+    km_call_leave(&c, has_ret, r);
     return r;
 }
 
@@ -218,58 +213,66 @@ static void call_start_io(enum request r)
     if (!slot)
         return;                     /* step() offers start I/O only when there is one */
     PSCSI_REQUEST_BLOCK srb = build_srb(slot, r);
-    note("HwStartIo(%s)", request_names[r]);
-    struct call c = { .nargs = 2, .args = { PTR(km_adapter.ext), PTR(srb) } };
+    km_note("HwStartIo(%s)", request_names[r]);
+    struct km_call c = { .nargs = 2, .args = { PTR(km_adapter.ext), PTR(srb) } };
     if (d->HwBuildIo) {
-        enter(&c, (const void *)d->HwBuildIo, "HW_BUILDIO", 0);
+        km_call_enter(&c, (const void *)d->HwBuildIo, "HW_BUILDIO", 0);
         BOOLEAN go = d->HwBuildIo(km_adapter.ext, srb);
-        leave(&c, 1, go);
+        km_call_leave(&c, 1, go);
         if (!go)
             return;
     }
-    enter(&c, (const void *)d->HwStartIo, "HW_STARTIO", 0);
+    km_call_enter(&c, (const void *)d->HwStartIo, "HW_STARTIO", 0);
     BOOLEAN ok = d->HwStartIo(km_adapter.ext, srb);
-    leave(&c, 1, ok);
+    km_call_leave(&c, 1, ok);
 }
 
 static void call_interrupt(void)
 {
-    note("%s", "HwInterrupt");
+    km_note("%s", "HwInterrupt");
     km_adapter.registers[KM_DEVICE_STATUS] = 1;
     call_ext_routine((const void *)km_adapter.init.HwInterrupt, "HW_INTERRUPT");
 }
 
-/* Run the oldest queued DPC, as its type says. */
-static void call_dpc(void)
+void km_call_dpc(void)
 {
     struct km_dpc q = km.dpcs[0];
     memmove(km.dpcs, km.dpcs + 1, --km.ndpcs * sizeof km.dpcs[0]);
-    note("%s", "DPC");
-    struct call c = { .nargs = 4, .args = { PTR(q.dpc), PTR(q.context), PTR(q.arg1),
-                                            PTR(q.arg2) } };
-    enter(&c, (const void *)q.routine, q.role, 0);
-    if (strcmp(q.role, "HW_DPC_ROUTINE") == 0)
-        ((PHW_DPC_ROUTINE)q.routine)(q.dpc, q.context, q.arg1, q.arg2);
+    km_run_dpc(&q);
+}
+
+/* A KDEFERRED_ROUTINE, HW_DPC_ROUTINE and IO_DPC_ROUTINE all take four
+ * pointers; each is called as its own type. */
+void km_run_dpc(const struct km_dpc *q)
+{
+    km_note("%s", "DPC");
+    struct km_call c = { .nargs = 4, .args = { PTR(q->dpc), PTR(q->context), PTR(q->arg1),
+                                               PTR(q->arg2) } };
+    km_call_enter(&c, (const void *)q->routine, q->role, 0);
+    if (strcmp(q->role, "HW_DPC_ROUTINE") == 0)
+        ((PHW_DPC_ROUTINE)q->routine)(q->dpc, q->context, q->arg1, q->arg2);
+    else if (strcmp(q->role, "IO_DPC_ROUTINE") == 0)
+        ((PIO_DPC_ROUTINE)q->routine)(q->dpc, q->context, q->arg1, q->arg2);
     else
-        ((PKDEFERRED_ROUTINE)q.routine)(q.dpc, q.context, q.arg1, q.arg2);
-    leave(&c, 0, 0);
+        ((PKDEFERRED_ROUTINE)q->routine)(q->dpc, q->context, q->arg1, q->arg2);
+    km_call_leave(&c, 0, 0);
 }
 
 static void call_timer(void)
 {
     PHW_TIMER t = km_adapter.timer;
     km_adapter.timer = NULL;        /* one shot, as RequestTimerCall arms it */
-    note("%s", "HwTimer");
+    km_note("%s", "HwTimer");
     call_ext_routine((const void *)t, "HW_TIMER");
 }
 
 static void call_reset(void)
 {
-    note("%s", "HwResetBus");
-    struct call c = { .nargs = 2, .args = { PTR(km_adapter.ext), 0 } };
-    enter(&c, (const void *)km_adapter.init.HwResetBus, "HW_RESET_BUS", 0);
+    km_note("%s", "HwResetBus");
+    struct km_call c = { .nargs = 2, .args = { PTR(km_adapter.ext), 0 } };
+    km_call_enter(&c, (const void *)km_adapter.init.HwResetBus, "HW_RESET_BUS", 0);
     BOOLEAN ok = km_adapter.init.HwResetBus(km_adapter.ext, 0);
-    leave(&c, 1, ok);
+    km_call_leave(&c, 1, ok);
 }
 
 /* What Storport may do next.  ORDER: the choice's outcomes, so a schedule
@@ -299,7 +302,7 @@ static void step(void)
         call_start_io((enum request)(a - ACT_READ));
         break;
     case ACT_INTERRUPT: call_interrupt(); break;
-    case ACT_DPC: call_dpc(); break;
+    case ACT_DPC: km_call_dpc(); break;
     case ACT_TIMER: call_timer(); break;
     case ACT_RESET: call_reset(); break;
     case ACT_COUNT: break;
@@ -314,7 +317,6 @@ enum sim_outcome sim_run(const struct sim_host *host, sim_driver_entry *entry,
 {
     jmp_buf stop;
     *status = 0;
-    named_count = 0;
     km_adapter_reset();
     if (setjmp(stop) != 0) {
         km_release_pool();
@@ -324,17 +326,31 @@ enum sim_outcome sim_run(const struct sim_host *host, sim_driver_entry *entry,
         return SIM_RUN_STOPPED;
 
     static DRIVER_OBJECT driver;
+    static DRIVER_EXTENSION driver_extension;
     static UNICODE_STRING registry;
     memset(&driver, 0, sizeof driver);
-    struct call c = { .nargs = 2, .args = { PTR(&driver), PTR(&registry) } };
-    enter(&c, (const void *)entry, "DRIVER_INITIALIZE", 0);
+    memset(&driver_extension, 0, sizeof driver_extension);
+    driver.Type = IO_TYPE_DRIVER;
+    driver.Size = sizeof driver;
+    driver.DriverExtension = &driver_extension;
+    driver_extension.DriverObject = &driver;
+    km_wdm_reset(&driver);
+    struct km_call c = { .nargs = 2, .args = { PTR(&driver), PTR(&registry) } };
+    km_call_enter(&c, (const void *)entry, "DRIVER_INITIALIZE", 0);
     uint32_t st = entry(&driver, &registry);
-    leave(&c, 1, (int32_t)st);
+    km_call_leave(&c, 1, (int32_t)st);
     *status = st;
-    if ((int32_t)st < 0)
-        return SIM_RUN_ENTRY_FAILED;
-    if (!km_adapter.registered)
-        return SIM_RUN_NOTHING;
+    if ((int32_t)st < 0) {
+        /* failing because the host failed a call is a legitimate end */
+        km_release_pool();
+        return km.faults ? SIM_RUN_ADAPTER_FAILED : SIM_RUN_ENTRY_FAILED;
+    }
+    if (!km_adapter.registered) {
+        enum sim_outcome wdm = km_wdm_registered(&driver) ? km_wdm_drive(&driver, steps)
+                                                          : SIM_RUN_NOTHING;
+        km_release_pool();
+        return wdm;
+    }
 
     size_t size = km_adapter.init.DeviceExtensionSize;
     if (size > sizeof extension_space) {
@@ -346,12 +362,12 @@ enum sim_outcome sim_run(const struct sim_host *host, sim_driver_entry *entry,
     km_adapter.ext = extension_space;
 
     enum sim_outcome outcome = SIM_RUN_ADAPTER_FAILED;
-    note("%s", "HwFindAdapter");
+    km_note("%s", "HwFindAdapter");
     if (call_find_adapter() == SP_RETURN_FOUND) {
-        note("%s", "HwInitialize");
+        km_note("%s", "HwInitialize");
         if (call_ext_routine((const void *)km_adapter.init.HwInitialize, "HW_INITIALIZE")) {
             if (km_adapter.passive) {
-                note("%s", "HwPassiveInitialize");
+                km_note("%s", "HwPassiveInitialize");
                 call_ext_routine((const void *)km_adapter.passive, "HW_PASSIVE_INITIALIZE_ROUTINE");
             }
             for (unsigned i = 0; i < steps; i++)

@@ -33,7 +33,14 @@
     X(KeInitializeDpc) X(KeInsertQueueDpc) X(KeInitializeEvent) X(KeSetEvent) \
     X(KeStallExecutionProcessor) \
     X(ExAllocatePool2) X(ExAllocatePoolWithTag) X(ExFreePool) X(ExFreePoolWithTag) \
+    X(ExAllocatePool) \
     X(IoCompleteRequest) X(IofCompleteRequest) \
+    X(IoCreateDevice) X(IoDeleteDevice) \
+    X(IoGetCurrentIrpStackLocation) X(IoGetNextIrpStackLocation) X(IoMarkIrpPending) \
+    X(IoSetCancelRoutine) X(IoCancelIrp) X(IoSetCompletionRoutine) \
+    X(IoStartPacket) X(IoStartNextPacket) X(IoInitializeDpcRequest) X(IoRequestDpc) \
+    X(KeInitializeTimer) X(KeInitializeTimerEx) X(KeSetTimer) X(KeSetTimerEx) \
+    X(KeCancelTimer) \
     X(StorPortInitialize) X(StorPortEnablePassiveInitialization) \
     X(StorPortAcquireSpinLock) X(StorPortReleaseSpinLock) \
     X(StorPortInitializeDpc) X(StorPortIssueDpc) X(StorPortNotification) \
@@ -88,6 +95,12 @@ struct km_machine {
     struct km_block *pool;  /* live allocations, newest first              */
     struct km_dpc dpcs[KM_DPCS_MAX];    /* queued, oldest first             */
     unsigned ndpcs;
+    unsigned faults;        /* calls the host chose to fail this run        */
+    struct {                /* driver routines called, with the sink's id   */
+        const void *routine;
+        uint32_t id;
+    } named[32];
+    unsigned nnamed;
     uint64_t guard_hi;
 };
 
@@ -153,5 +166,38 @@ int km_queue_dpc(void *dpc, km_dpc_routine *routine, void *context, void *arg1, 
 
 /* Is the machine's state intact?  A broken fence is SIM_CORRUPT. */
 void km_check_guards(void);
+
+/* ---- the OS calling a driver routine (harness.c) -------------------------
+ * Both harnesses (Storport's in harness.c, WDM's in harness_wdm.c) and the
+ * model's own callbacks (IoCancelIrp calling a cancel routine, a completion
+ * routine run by IoCompleteRequest) call driver routines the same way:
+ * km_call_enter raises the IRQL to the role's (a choice for a range, unless
+ * fixed_irql), takes the interrupt lock if asked, and emits the routine's
+ * entry event under its symbol name mapped to its role; km_call_leave
+ * emits the exit, checks the fences and that the routine returned at
+ * exit_irql (SIM_IRQL_LEAK), then restores the IRQL the caller had. */
+struct km_call {
+    const char *role;
+    uint32_t id;
+    uint8_t irql;           /* what the routine is called at                */
+    uint8_t exit_irql;      /* what it must return at (irql, unless set
+                               after km_call_enter: a cancel routine
+                               returns at the IRP's CancelIrql)            */
+    uint8_t before;         /* the caller's IRQL, restored after            */
+    int fixed_irql;         /* call at the current IRQL, no choice          */
+    int interrupt_lock;     /* Storport holds the interrupt lock over it    */
+    unsigned nargs;
+    ls_word args[4];
+};
+void km_call_enter(struct km_call *c, const void *routine, const char *role, int interrupt_lock);
+void km_call_leave(struct km_call *c, int has_ret, ls_word ret);
+/* A note for the schedule's steps ("HwStartIo(read)"): fmt with one %s. */
+void km_note(const char *fmt, const char *arg);
+/* Run the oldest queued DPC (one must be queued), or the given one. */
+void km_call_dpc(void);
+void km_run_dpc(const struct km_dpc *q);
+
+/* Fences of the WDM model's IRPs and devices (kmodel_wdm.c). */
+void km_check_irps(void);
 
 #endif

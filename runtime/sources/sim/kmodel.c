@@ -2,7 +2,8 @@
  * kmodel.c — the core of the kernel model (km.h): the simulated
  * processor's IRQL, the spin locks it holds, call events, findings,
  * choices and the pool.  The DDIs themselves are in kmodel_ke.c (IRQL,
- * spin locks, DPCs, events, pool, IRPs) and kmodel_storport.c.
+ * spin locks, DPCs, events, pool), kmodel_wdm.c (devices, IRPs, cancel,
+ * start I/O, timers) and kmodel_storport.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,7 @@ int km_fault(enum km_fn ddi)
     snprintf(what, sizeof what, "fail %s", ddi_names[ddi]);
     if (km_choose(2, what) == 0)
         return 0;
+    km.faults++;
     if (km.host->note) {
         snprintf(what, sizeof what, "%s fails", ddi_names[ddi]);
         km.host->note(km.host->context, what);

@@ -1,7 +1,7 @@
 /*
  * kmodel_ke.c — the kernel model's Ke/Io/Ex calls: the IRQL, executive
- * and in-stack queued spin locks, the cancel spin lock, DPCs, events, pool
- * and IRP completion, with the semantics of the real calls on one
+ * and in-stack queued spin locks, the cancel spin lock, DPCs, events and
+ * pool (IRPs, devices and timers are kmodel_wdm.c's), with the semantics of the real calls on one
  * processor.  Each emits its entry and exit event with the real argument
  * values (and return value), and writes the values the real call hands
  * back (the old IRQL through KeAcquireSpinLock's second argument, the
@@ -270,6 +270,15 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
     return p;
 }
 
+PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    ARGS(PoolType, (ls_word)NumberOfBytes);
+    km_entry(KM_ExAllocatePool, nargs, args);
+    PVOID p = km_alloc(KM_ExAllocatePool, NumberOfBytes);
+    km_exit(KM_ExAllocatePool, nargs, args, 1, PTR(p));
+    return p;
+}
+
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     ARGS(PoolType, (ls_word)NumberOfBytes, Tag);
@@ -293,23 +302,4 @@ VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
     km_entry(KM_ExFreePoolWithTag, nargs, args);
     km_free(P, "ExFreePoolWithTag");
     km_exit(KM_ExFreePoolWithTag, nargs, args, 0, 0);
-}
-
-/* The I/O manager completes an IRP: the model only records the call; the
- * harness owns the IRP. */
-static void complete_irp(enum km_fn fn, PIRP Irp, CCHAR PriorityBoost)
-{
-    ARGS(PTR(Irp), PriorityBoost);
-    km_entry(fn, nargs, args);
-    km_exit(fn, nargs, args, 0, 0);
-}
-
-VOID IoCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
-{
-    complete_irp(KM_IoCompleteRequest, Irp, PriorityBoost);
-}
-
-VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
-{
-    complete_irp(KM_IofCompleteRequest, Irp, PriorityBoost);
 }

@@ -11,6 +11,9 @@
  *   harness.c   the operating system's side: DriverEntry, then the Storport
  *               entry points in an order Storport allows, each at the IRQL
  *               its role is called at (lockstep/roles.h), with SRBs;
+ *   harness_wdm.c  the same for a WDM driver's dispatch table: IRPs to its
+ *               dispatch routines, StartIo, DPCs, timers, cancel, unload
+ *               (the I/O manager's calls are kmodel_wdm.c's);
  *   schedule.c  where every decision of a run comes from: which entry point
  *               next, which request, whether a call fails (fault injection):
  *               random from a seed, replayed, or enumerated exhaustively;
@@ -92,18 +95,22 @@ typedef uint32_t sim_driver_entry(void *driver_object, void *registry_path);
 enum sim_outcome {
     SIM_RUN_DONE = 0,       /* every step was taken                     */
     SIM_RUN_STOPPED,        /* a finding ended it, or the sink said stop */
-    SIM_RUN_ADAPTER_FAILED, /* find adapter or initialize said no: a run
-                               that legitimately ends early              */
+    SIM_RUN_ADAPTER_FAILED, /* find adapter, initialize or AddDevice said
+                               no, or DriverEntry failed after a fault
+                               the host injected: a run that
+                               legitimately ends early                   */
     SIM_RUN_NOTHING,        /* DriverEntry registered no routine         */
     SIM_RUN_ENTRY_FAILED    /* DriverEntry returned an error status      */
 };
 
 /* Run the driver once: DriverEntry, HwFindAdapter, HwInitialize (and
  * HwPassiveInitialize if enabled), then `steps` entry points chosen by the
- * host among those Storport could call next.  Nothing of a run survives
- * it in the model except what the driver leaked.  *status receives
- * DriverEntry's return value.  Not reentrant: one run at a time per
- * process (the DDIs are global functions). */
+ * host among those Storport could call next; or, for a WDM driver (no
+ * StorPortInitialize, a filled dispatch table), its device, `steps` I/O
+ * manager actions, the teardown and DriverUnload (harness_wdm.c).
+ * Nothing of a run survives it in the model except what the driver
+ * leaked.  *status receives DriverEntry's return value.  Not reentrant:
+ * one run at a time per process (the DDIs are global functions). */
 enum sim_outcome sim_run(const struct sim_host *host, sim_driver_entry *entry,
                          unsigned steps, uint32_t *status);
 

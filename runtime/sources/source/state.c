@@ -284,6 +284,7 @@ uint64_t state_hash(const struct astate *s)
     }
     h = mix(h, &s->nvars, sizeof s->nvars);
     h = mix(h, s->vars, s->nvars * sizeof *s->vars);
+    h = mix(h, &s->ret, sizeof s->ret);
     /* a final avalanche: the engine's tables index by the low bits */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;

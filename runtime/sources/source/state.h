@@ -89,7 +89,9 @@ static inline struct ls_env state_env(const struct astate *s)
     return e;
 }
 
-/* A 64-bit hash of everything but the return value. */
+/* A 64-bit hash of the whole state, the return value included (two
+ * paths that reach a function's exit with different return values are
+ * two exits). */
 uint64_t state_hash(const struct astate *s);
 
 #endif /* LS_SOURCE_STATE_H */
