@@ -50,6 +50,14 @@ extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupts(void);
 const char *cli_interrupt_name(void);
 
+/* --rule NAME (rule_select.c): whether rule is one of names[count] (any
+ * rule when count is 0), and whether every name is a rule of set (a
+ * NULL-terminated array); the latter reports the first that is not as
+ * "lockstep COMMAND: error: no rule named ..." and returns -1, else 0. */
+bool cli_rule_named(const struct ls_rule *rule, char *const *names, int count);
+int cli_check_rule_names(const char *command, const struct ls_rule *const *set,
+                         char *const *names, int count);
+
 /* The rules built into the binary (generated/), NULL-terminated. */
 extern const struct ls_rule *const ls_shipped_rules[];
 

@@ -209,22 +209,10 @@ static void on_progress(void *context, uint64_t bytes, uint64_t events)
 static int add_rules(struct ls_runtime *rt, const struct ls_rule *const *set,
                      char **only, int count)
 {
-    for (int i = 0; i < count; i++) {
-        const struct ls_rule *const *r = set;
-        while (*r && strcmp((*r)->name, only[i]) != 0)
-            r++;
-        if (!*r) {
-            fprintf(stderr, "lockstep check: error: no rule named '%s'; %s\n", only[i],
-                    set == ls_shipped_rules ? "'lockstep rules' lists them"
-                                            : "it is in none of the specs given");
-            return -1;
-        }
-    }
+    if (cli_check_rule_names("check", set, only, count) < 0)
+        return -1;
     for (const struct ls_rule *const *r = set; *r; r++) {
-        bool wanted = count == 0;
-        for (int i = 0; i < count && !wanted; i++)
-            wanted = strcmp((*r)->name, only[i]) == 0;
-        if (wanted && ls_runtime_add_rule(rt, *r) < 0) {
+        if (cli_rule_named(*r, only, count) && ls_runtime_add_rule(rt, *r) < 0) {
             fprintf(stderr, "lockstep check: error: %s\n", ls_runtime_error(rt));
             return -1;
         }

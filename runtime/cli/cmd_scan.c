@@ -145,17 +145,8 @@ static void on_dump(void *context, const char *text)
 static const struct ls_rule **choose_rules(const struct ls_rule *const *set, char **only,
                                            int count, uint32_t *n)
 {
-    for (int i = 0; i < count; i++) {
-        const struct ls_rule *const *r = set;
-        while (*r && strcmp((*r)->name, only[i]) != 0)
-            r++;
-        if (!*r) {
-            fprintf(stderr, "lockstep scan: error: no rule named '%s'; %s\n", only[i],
-                    set == ls_shipped_rules ? "'lockstep rules' lists them"
-                                            : "it is in none of the specs given");
-            return NULL;
-        }
-    }
+    if (cli_check_rule_names("scan", set, only, count) < 0)
+        return NULL;
     uint32_t total = 0;
     while (set[total])
         total++;
@@ -165,13 +156,9 @@ static const struct ls_rule **choose_rules(const struct ls_rule *const *set, cha
         return NULL;
     }
     *n = 0;
-    for (uint32_t k = 0; k < total; k++) {
-        bool wanted = count == 0;
-        for (int i = 0; i < count && !wanted; i++)
-            wanted = strcmp(set[k]->name, only[i]) == 0;
-        if (wanted)
+    for (uint32_t k = 0; k < total; k++)
+        if (cli_rule_named(set[k], only, count))
             out[(*n)++] = set[k];
-    }
     return out;
 }
 

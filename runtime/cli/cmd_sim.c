@@ -222,10 +222,7 @@ static bool wanted_rule(const struct sim_cli *c, const struct ls_rule *r)
 {
     if (c->only_count == 0)
         return strcmp(r->model, "posix") != 0;
-    for (int i = 0; i < c->only_count; i++)
-        if (strcmp(r->name, c->only[i]) == 0)
-            return true;
-    return false;
+    return cli_rule_named(r, c->only, c->only_count);
 }
 
 /* A fresh runtime for one run, with the rules asked for.  0, or -1 after
@@ -479,16 +476,7 @@ static int parse_args(struct sim_cli *c, int argc, char **argv, int *noptions)
     *noptions = optind - 1;
     c->drivers = argv + optind;
     c->ndrivers = end - optind;
-    for (int i = 0; i < c->only_count; i++) {
-        const struct ls_rule *const *r = ls_shipped_rules;
-        while (*r && strcmp((*r)->name, c->only[i]) != 0)
-            r++;
-        if (!*r) {
-            fprintf(stderr, ERR "no rule named '%s'; 'lockstep rules' lists them\n", c->only[i]);
-            return -1;
-        }
-    }
-    return 0;
+    return cli_check_rule_names("sim", ls_shipped_rules, c->only, c->only_count);
 }
 
 /* --replay: read the violation's schedule, rule, message and its run's

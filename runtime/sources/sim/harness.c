@@ -289,14 +289,10 @@ static void step(void)
         can_start, can_start, can_start, km_adapter.init.HwInterrupt != NULL,
         km.ndpcs > 0, km_adapter.timer != NULL, km_adapter.init.HwResetBus != NULL,
     };
-    enum action list[ACT_COUNT];
-    unsigned n = 0;
-    for (unsigned a = 0; a < ACT_COUNT; a++)
-        if (enabled[a])
-            list[n++] = (enum action)a;
-    if (n == 0)
+    int chosen = km_choose_enabled(enabled, ACT_COUNT, "step");
+    if (chosen < 0)
         return;
-    enum action a = list[n == 1 ? 0 : km_choose(n, "step")];
+    enum action a = (enum action)chosen;
     switch (a) {
     case ACT_READ: case ACT_WRITE: case ACT_FLUSH:
         call_start_io((enum request)(a - ACT_READ));

@@ -246,14 +246,10 @@ static void step(void)
     enabled[ACT_DPC] = km.ndpcs > 0;
     enabled[ACT_TIMER] = km_wdm.ntimers > 0;
     enabled[ACT_CANCEL] = cancelable() != NULL;
-    enum action list[ACT_COUNT];
-    unsigned n = 0;
-    for (unsigned a = 0; a < ACT_COUNT; a++)
-        if (enabled[a])
-            list[n++] = (enum action)a;
-    if (n == 0)
+    int chosen = km_choose_enabled(enabled, ACT_COUNT, "step");
+    if (chosen < 0)
         return;
-    enum action a = list[n == 1 ? 0 : km_choose(n, "step")];
+    enum action a = (enum action)chosen;
     switch (a) {
     case ACT_STARTIO: call_start_io(); break;
     case ACT_DPC: km_call_dpc(); break;

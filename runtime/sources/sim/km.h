@@ -135,6 +135,13 @@ void km_finding(enum sim_finding kind, const char *fmt, ...)
 /* A choice of the host: 0..options-1, 0 the ordinary outcome. */
 unsigned km_choose(unsigned options, const char *what);
 
+/* A harness's choice of its next step among enabled[0..count) (at most
+ * KM_STEPS_MAX): the index chosen, numbered over the enabled steps only,
+ * so a step that is not possible now takes no number in the schedule and
+ * a lone possible step is no choice at all; -1 when none is possible. */
+#define KM_STEPS_MAX 32
+int km_choose_enabled(const int *enabled, unsigned count, const char *what);
+
 /* Fault injection at a call that can fail: 1 when the host chose to
  * make this call of `ddi` fail. */
 int km_fault(enum km_fn ddi);

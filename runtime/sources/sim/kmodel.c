@@ -119,6 +119,17 @@ unsigned km_choose(unsigned options, const char *what)
     return c < options ? c : 0;
 }
 
+int km_choose_enabled(const int *enabled, unsigned count, const char *what)
+{
+    unsigned list[KM_STEPS_MAX], n = 0;
+    for (unsigned a = 0; a < count && n < KM_STEPS_MAX; a++)
+        if (enabled[a])
+            list[n++] = a;
+    if (n == 0)
+        return -1;
+    return (int)list[n == 1 ? 0 : km_choose(n, what)];
+}
+
 int km_fault(enum km_fn ddi)
 {
     char what[80];
